@@ -1,0 +1,42 @@
+"""The `iamproof` command line: a thin layer of click commands over the library."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from iamproof.errors import IamproofError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="iamproof")
+def cli() -> None:
+    """Exact static analysis of AWS IAM policies."""
+
+
+def _register() -> None:
+    from iamproof.commands import eval_cmd, validate_cmd
+
+    cli.add_command(validate_cmd.validate)
+    cli.add_command(eval_cmd.eval_command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI; any IamproofError becomes `file:line:col: message` and its exit code."""
+    _register()
+    try:
+        cli.main(args=argv, prog_name="iamproof", standalone_mode=False)
+    except IamproofError as exc:
+        click.echo(f"iamproof: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("iamproof: aborted", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except RecursionError:
+        click.echo("iamproof: error: input is nested too deeply", err=True)
+        sys.exit(2)
+    sys.exit(0)

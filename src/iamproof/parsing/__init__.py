@@ -1,0 +1,1 @@
+"""Text → JSON tree with positions → policy AST."""

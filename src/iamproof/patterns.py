@@ -1,0 +1,235 @@
+"""Wildcards and policy variables: the one module that knows the pattern alphabet.
+
+A pattern is what a policy writes for an action, a resource, a principal or a condition value. It is
+parsed once into parts: literal text, `*` (any run of characters, `/` and `:` included), `?` (exactly
+one character) and policy variables `${key}` / `${key, 'default'}`; `${*}`, `${?}` and `${$}` are
+literal `*`, `?` and `$`. Matching is a linear-time scan (no regular expressions, no backtracking
+blow-up on patterns such as `a*a*a*a*b`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Wild(Enum):
+    STAR = "*"
+    QUESTION = "?"
+
+
+@dataclass(frozen=True)
+class Variable:
+    key: str
+    default: str | None
+
+    @property
+    def key_lower(self) -> str:
+        return self.key.lower()
+
+
+Part = str | Wild | Variable
+Pattern = tuple[Part, ...]
+"""Parsed pattern; str parts are literal text."""
+
+Glob = tuple[str | Wild, ...]
+"""A pattern whose variables are resolved."""
+
+
+class PatternSyntaxError(ValueError):
+    """A malformed policy variable; the message says what is wrong, the offset where."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+_VARIABLE_BODY = re.compile(r"^\s*([^\s{}',$][^{}',$]*?)\s*(?:,\s*'([^']*)'\s*)?$")
+_ESCAPES = {"*": "*", "?": "?", "$": "$"}
+
+
+def parse_pattern(text: str, *, wildcards: bool = True, variables: bool = False) -> Pattern:
+    """Parse `text`; `wildcards` makes `*`/`?` special, `variables` makes `${...}` special."""
+    parts: list[Part] = []
+    literal: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if variables and text.startswith("${", index):
+            end = text.find("}", index + 2)
+            if end < 0:
+                raise PatternSyntaxError("unterminated policy variable: '${' without a closing '}'", index)
+            part = _parse_variable(text[index + 2 : end], index)
+            if isinstance(part, str):
+                literal.append(part)
+            else:
+                _flush(literal, parts)
+                parts.append(part)
+            index = end + 1
+            continue
+        if wildcards and char in "*?":
+            _flush(literal, parts)
+            parts.append(Wild.STAR if char == "*" else Wild.QUESTION)
+        else:
+            literal.append(char)
+        index += 1
+    _flush(literal, parts)
+    return tuple(parts)
+
+
+def _parse_variable(body: str, offset: int) -> str | Variable:
+    if body in _ESCAPES:
+        return _ESCAPES[body]
+    match = _VARIABLE_BODY.match(body)
+    if match is None:
+        raise PatternSyntaxError(f"invalid policy variable '${{{body}}}'", offset)
+    return Variable(match.group(1), match.group(2))
+
+
+def _flush(literal: list[str], parts: list[Part]) -> None:
+    if literal:
+        parts.append("".join(literal))
+        literal.clear()
+
+
+def literal_glob(text: str) -> Glob:
+    """A glob that matches exactly `text`."""
+    return (text,) if text else ()
+
+
+def has_wildcard(pattern: Sequence[Part]) -> bool:
+    return any(isinstance(part, Wild) for part in pattern)
+
+
+def variables_of(pattern: Sequence[Part]) -> list[Variable]:
+    return [part for part in pattern if isinstance(part, Variable)]
+
+
+def resolve(pattern: Pattern, lookup: Callable[[Variable], str | None]) -> Glob | None:
+    """Substitute variables (their values match literally); None if one has no value and no default."""
+    out: list[str | Wild] = []
+    for part in pattern:
+        if isinstance(part, Variable):
+            value = lookup(part)
+            if value is None:
+                value = part.default
+            if value is None:
+                return None
+            out.append(value)
+        else:
+            out.append(part)
+    return tuple(out)
+
+
+def pattern_text(pattern: Sequence[Part]) -> str:
+    """Render a pattern back to policy syntax."""
+    rendered: list[str] = []
+    for part in pattern:
+        if isinstance(part, Wild):
+            rendered.append(part.value)
+        elif isinstance(part, Variable):
+            default = f", '{part.default}'" if part.default is not None else ""
+            rendered.append(f"${{{part.key}{default}}}")
+        else:
+            rendered.append(part.replace("${", "${$}{").replace("*", "${*}").replace("?", "${?}"))
+    return "".join(rendered)
+
+
+def split_at_colons(pattern: Pattern, pieces: int = 6) -> list[Pattern] | None:
+    """Split at the first `pieces - 1` colons of literal text; None if there are fewer colons."""
+    out: list[list[Part]] = [[]]
+    for part in pattern:
+        if isinstance(part, str) and len(out) < pieces:
+            chunks = part.split(":", pieces - len(out))
+            for position, chunk in enumerate(chunks):
+                if position > 0:
+                    out.append([])
+                if chunk:
+                    out[-1].append(chunk)
+        else:
+            out[-1].append(part)
+    if len(out) < pieces:
+        return None
+    return [tuple(piece) for piece in out]
+
+
+# --- matching -------------------------------------------------------------------------------------
+
+Segment = tuple[str | int, ...]
+"""Text between two stars: literal chunks and runs of `?` (their count)."""
+
+
+def _segments(glob: Sequence[str | Wild]) -> tuple[list[Segment], bool]:
+    segments: list[list[str | int]] = [[]]
+    for part in glob:
+        if part is Wild.STAR:
+            segments.append([])
+        elif part is Wild.QUESTION:
+            current = segments[-1]
+            if current and isinstance(current[-1], int):
+                current[-1] += 1
+            else:
+                current.append(1)
+        elif isinstance(part, str) and part:
+            current = segments[-1]
+            if current and isinstance(current[-1], str):
+                current[-1] += part
+            else:
+                current.append(part)
+    return [tuple(seg) for seg in segments], len(segments) > 1
+
+
+def _length(segment: Segment) -> int:
+    return sum(chunk if isinstance(chunk, int) else len(chunk) for chunk in segment)
+
+
+def _match_at(segment: Segment, text: str, pos: int) -> bool:
+    for chunk in segment:
+        if isinstance(chunk, int):
+            pos += chunk
+            if pos > len(text):
+                return False
+        else:
+            if not text.startswith(chunk, pos):
+                return False
+            pos += len(chunk)
+    return True
+
+
+def _find(segment: Segment, text: str, start: int, limit: int) -> int:
+    """Leftmost position >= start where segment matches and ends at or before limit; -1 if none."""
+    length = _length(segment)
+    if len(segment) == 1 and isinstance(segment[0], str):
+        found = text.find(segment[0], start, limit)
+        return found
+    for pos in range(start, limit - length + 1):
+        if _match_at(segment, text, pos):
+            return pos
+    return -1
+
+
+def glob_match(glob: Sequence[str | Wild], text: str, *, ignore_case: bool = False) -> bool:
+    """Does `text` match the glob (`*` any run, `?` exactly one character)?"""
+    if ignore_case:
+        glob = [part.lower() if isinstance(part, str) else part for part in glob]
+        text = text.lower()
+    segments, starred = _segments(glob)
+    if not starred:
+        return _length(segments[0]) == len(text) and _match_at(segments[0], text, 0)
+    first, middle, last = segments[0], segments[1:-1], segments[-1]
+    head, tail = _length(first), _length(last)
+    if head + tail > len(text) or not _match_at(first, text, 0):
+        return False
+    if not _match_at(last, text, len(text) - tail):
+        return False
+    pos, limit = head, len(text) - tail
+    for segment in middle:
+        if not segment:
+            continue
+        found = _find(segment, text, pos, limit)
+        if found < 0:
+            return False
+        pos = found + _length(segment)
+    return True
