@@ -22,21 +22,26 @@ def _register() -> None:
     cli.add_command(eval_cmd.eval_command)
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the CLI; any IamproofError becomes `file:line:col: message` and its exit code."""
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code; every IamproofError becomes `file:line:col: message`."""
     _register()
     try:
-        cli.main(args=argv, prog_name="iamproof", standalone_mode=False)
+        result = cli.main(args=argv, prog_name="iamproof", standalone_mode=False)
     except IamproofError as exc:
         click.echo(f"iamproof: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except click.exceptions.Abort:
         click.echo("iamproof: aborted", err=True)
-        sys.exit(2)
+        return 2
     except click.ClickException as exc:
         exc.show()
-        sys.exit(2)
+        return 2
     except RecursionError:
         click.echo("iamproof: error: input is nested too deeply", err=True)
-        sys.exit(2)
-    sys.exit(0)
+        return 2
+    return result if isinstance(result, int) else 0
+
+
+def main() -> None:
+    """Console-script entry point."""
+    sys.exit(run())
