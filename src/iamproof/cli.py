@@ -16,9 +16,8 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from iamproof.commands import eval_cmd, validate_cmd
+    from iamproof.commands import eval_cmd
 
-    cli.add_command(validate_cmd.validate)
     cli.add_command(eval_cmd.eval_command)
 
 

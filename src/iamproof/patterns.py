@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import TypeVar
 
 
 class Wild(Enum):
@@ -94,6 +95,11 @@ def _flush(literal: list[str], parts: list[Part]) -> None:
         literal.clear()
 
 
+def parse_glob(text: str, *, wildcards: bool = True) -> Glob:
+    """Parse a pattern in which `${...}` has no meaning (actions, or policies before 2012-10-17)."""
+    return tuple(part for part in parse_pattern(text, wildcards=wildcards) if not isinstance(part, Variable))
+
+
 def literal_glob(text: str) -> Glob:
     """A glob that matches exactly `text`."""
     return (text,) if text else ()
@@ -137,9 +143,12 @@ def pattern_text(pattern: Sequence[Part]) -> str:
     return "".join(rendered)
 
 
-def split_at_colons(pattern: Pattern, pieces: int = 6) -> list[Pattern] | None:
+_P = TypeVar("_P", Part, str | Wild)
+
+
+def split_at_colons(pattern: Sequence[_P], pieces: int = 6) -> list[tuple[_P, ...]] | None:
     """Split at the first `pieces - 1` colons of literal text; None if there are fewer colons."""
-    out: list[list[Part]] = [[]]
+    out: list[list[_P]] = [[]]
     for part in pattern:
         if isinstance(part, str) and len(out) < pieces:
             chunks = part.split(":", pieces - len(out))

@@ -11,7 +11,7 @@ import binascii
 import calendar
 import ipaddress
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -69,7 +69,7 @@ def _zone_offset(zone: str | None) -> Decimal:
 
 def format_epoch(seconds: Decimal) -> str:
     """ISO 8601 UTC rendering of epoch seconds (for witnesses and messages)."""
-    moment = datetime.fromtimestamp(int(seconds), tz=timezone.utc)
+    moment = datetime.fromtimestamp(int(seconds), tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -1,0 +1,157 @@
+"""Matching a request against a statement's Action, Resource and Principal elements."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from enum import IntEnum
+
+from iamproof.ast import ActionBlock, PrincipalBlock, PrincipalEntry, PrincipalKey, ResourceBlock
+from iamproof.evaluate.request import PrincipalType, RequestPrincipal
+from iamproof.evaluate.semantics import AwsStar, Semantics
+from iamproof.patterns import Variable, glob_match, parse_glob, parse_pattern, resolve, split_at_colons
+
+VariableLookup = Callable[[Variable], str | None]
+
+
+def action_matches(block: ActionBlock, action: str) -> bool:
+    """Action/NotAction: case-insensitive glob on the whole `service:Name`."""
+    hit = any(glob_match(parse_glob(item.text), action, ignore_case=True) for item in block.items)
+    return hit != block.negated
+
+
+def resource_matches(block: ResourceBlock | None, resource: str, lookup: VariableLookup | None) -> bool:
+    """Resource/NotResource; an absent element (trust policies) matches every resource."""
+    if block is None:
+        return True
+    hit = any(resource_pattern_matches(item.text, resource, lookup) for item in block.items)
+    return hit != block.negated
+
+
+def resource_pattern_matches(text: str, resource: str, lookup: VariableLookup | None) -> bool:
+    """One resource pattern: "*" matches anything; an ARN pattern is matched per ARN component.
+
+    The pattern and the resource are split at their first five colons and each of the six pieces is
+    glob-matched on its own, case-sensitively; `*` in the last piece crosses `/` and `:`. A pattern
+    with an unresolvable policy variable matches nothing.
+    """
+    if text == "*":
+        return True
+    glob = resolve(parse_pattern(text, variables=lookup is not None), lookup or _no_variables)
+    if glob is None:
+        return False
+    pieces = split_at_colons(glob)
+    if pieces is None:
+        return glob_match(glob, resource)
+    parts = resource.split(":", 5)
+    if len(parts) < 6:
+        return False
+    return all(glob_match(piece, part) for piece, part in zip(pieces, parts, strict=True))
+
+
+def _no_variables(_: Variable) -> str | None:
+    return None
+
+
+class PrincipalMatch(IntEnum):
+    """How a statement's Principal names the caller; higher is stronger (see the decision logic)."""
+
+    NONE = 0
+    ACCOUNT = 1  # the caller's account: delegates to the account's identity policies
+    ROLE = 2  # the role whose session is calling
+    EXACT = 3  # the caller's own ARN (user, role session, federated user)
+    EVERYONE = 4  # "*" (or NotPrincipal that does not list the caller)
+    SERVICE = 5  # a service principal by name
+    FEDERATED = 6  # an identity provider
+    CANONICAL = 7  # an S3 canonical user
+
+
+_ROLE_ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role/(?:.*/)?([^/]+)$")
+
+
+def principal_match(
+    block: PrincipalBlock, principal: RequestPrincipal, semantics: Semantics
+) -> PrincipalMatch:
+    """For `Principal`: the strongest way the block names the caller (NONE if it does not)."""
+    if block.everyone:
+        return PrincipalMatch.EVERYONE
+    best = PrincipalMatch.NONE
+    for entry in block.entries:
+        best = max(best, entry_match(entry, principal, semantics))
+    return best
+
+
+def entry_match(entry: PrincipalEntry, principal: RequestPrincipal, semantics: Semantics) -> PrincipalMatch:
+    kind = principal.type
+    value = entry.value
+    if entry.key is PrincipalKey.SERVICE:
+        same = kind is PrincipalType.SERVICE and (principal.value or "").lower() == value.lower()
+        return PrincipalMatch.SERVICE if same else PrincipalMatch.NONE
+    if entry.key is PrincipalKey.FEDERATED:
+        return (
+            PrincipalMatch.FEDERATED
+            if kind is PrincipalType.WEB_IDENTITY and principal.value == value
+            else (PrincipalMatch.NONE)
+        )
+    if entry.key is PrincipalKey.CANONICAL_USER:
+        return (
+            PrincipalMatch.CANONICAL
+            if kind is PrincipalType.CANONICAL_USER and principal.value == value
+            else (PrincipalMatch.NONE)
+        )
+    return _aws_entry_match(value, principal, semantics)
+
+
+def _aws_entry_match(value: str, principal: RequestPrincipal, semantics: Semantics) -> PrincipalMatch:
+    kind = principal.type
+    if value == "*":
+        if semantics.aws_star is AwsStar.EVERYONE or kind.is_iam:
+            return PrincipalMatch.EVERYONE
+        return PrincipalMatch.NONE
+    if not kind.is_iam:
+        return PrincipalMatch.NONE
+    if value == principal.account or value == principal.account_root_arn:
+        return PrincipalMatch.ACCOUNT
+    if principal.arn is not None and value == principal.arn:
+        return PrincipalMatch.EXACT
+    role = _ROLE_ARN.match(value)
+    if role and kind is PrincipalType.ROLE_SESSION:
+        same_role = (role.group(1), role.group(2), role.group(3)) == (
+            principal.partition,
+            principal.account,
+            principal.name,
+        )
+        if same_role:
+            return PrincipalMatch.ROLE
+    return PrincipalMatch.NONE
+
+
+def not_principal_exempts(block: PrincipalBlock, principal: RequestPrincipal, semantics: Semantics) -> bool:
+    """For `NotPrincipal`: is the caller exempt? Every level of its hierarchy must be listed.
+
+    The levels are the account, then the user (or the role, then the session). Anonymous callers are
+    never exempt. See the README, "Semantics choices".
+    """
+    if block.everyone:
+        return True
+    levels = [entry_match(entry, principal, semantics) for entry in block.entries]
+    if PrincipalMatch.EVERYONE in levels:
+        return True
+    kind = principal.type
+    if kind is PrincipalType.ANONYMOUS:
+        return False
+    if not kind.is_iam:
+        return any(level > PrincipalMatch.EVERYONE for level in levels)
+    needed = {PrincipalMatch.ACCOUNT}
+    if kind is PrincipalType.ROLE_SESSION:
+        needed |= {PrincipalMatch.ROLE, PrincipalMatch.EXACT}
+    elif kind in (PrincipalType.USER, PrincipalType.FEDERATED_USER):
+        needed.add(PrincipalMatch.EXACT)
+    return needed <= set(levels)
+
+
+def not_principal_lists_caller(
+    block: PrincipalBlock, principal: RequestPrincipal, semantics: Semantics
+) -> bool:
+    """Does NotPrincipal name the caller's own ARN (whether or not the whole hierarchy is listed)?"""
+    return any(entry_match(entry, principal, semantics) is PrincipalMatch.EXACT for entry in block.entries)
