@@ -47,9 +47,7 @@ def load_case(path: str | Path) -> Case:
     _check_keys(root, CASE_KEYS)
     base = Path(path).parent
     policies_member = root.get("policies")
-    policies = (
-        _policy_set(_object(policies_member.value, "'policies'"), base) if policies_member else PolicySet()
-    )
+    policies = _policy_set(_object(policies_member.value, "'policies'"), base) if policies_member else PolicySet()
     request_member = root.get("request")
     if request_member is None:
         raise InputError("case file has no 'request'", root.span)
@@ -66,24 +64,16 @@ def _policy_set(obj: JObject, base: Path) -> PolicySet:
 
     def many(key: str) -> tuple[Policy, ...]:
         member = obj.get(key)
-        return (
-            ()
-            if member is None
-            else tuple(_policy(item, base) for item in _array(member.value, f"'{key}'").items)
-        )
+        return () if member is None else tuple(_policy(item, base) for item in _array(member.value, f"'{key}'").items)
 
     def levels(key: str) -> tuple[tuple[Policy, ...], ...]:
         member = obj.get(key)
         if member is None:
             return ()
         rows = _array(member.value, f"'{key}' (a list of levels, each a list of policies)").items
-        return tuple(
-            tuple(_policy(p, base) for p in _array(row, f"each level of '{key}'").items) for row in rows
-        )
+        return tuple(tuple(_policy(p, base) for p in _array(row, f"each level of '{key}'").items) for row in rows)
 
-    return PolicySet(
-        many("identity"), one("resource"), one("boundary"), one("session"), levels("scps"), levels("rcps")
-    )
+    return PolicySet(many("identity"), one("resource"), one("boundary"), one("session"), levels("scps"), levels("rcps"))
 
 
 def _policy(node: JValue, base: Path) -> Policy:
@@ -126,9 +116,7 @@ def _resource_account(obj: JObject, resource: str, principal: RequestPrincipal) 
         return parts[4], False
     if principal.type.is_iam:
         return principal.account, True
-    raise InputError(
-        f'the account that owns {resource!r} is unknown: add "resource_account" to the request', obj.span
-    )
+    raise InputError(f'the account that owns {resource!r} is unknown: add "resource_account" to the request', obj.span)
 
 
 def _context(node: JValue | None) -> tuple[dict[str, ContextValue | None], frozenset[str]]:
@@ -196,6 +184,4 @@ def _string(node: JValue, what: str) -> JString:
 def _check_keys(obj: JObject, allowed: tuple[str, ...]) -> None:
     for member in obj:
         if member.key not in allowed:
-            raise InputError(
-                f"unknown key {member.key!r}; expected one of {', '.join(allowed)}", member.key_span
-            )
+            raise InputError(f"unknown key {member.key!r}; expected one of {', '.join(allowed)}", member.key_span)

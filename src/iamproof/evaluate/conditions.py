@@ -15,6 +15,7 @@ from iamproof.patterns import (
     Variable,
     glob_match,
     literal_glob,
+    parse_glob,
     parse_pattern,
     resolve,
     split_at_colons,
@@ -76,9 +77,7 @@ def _value_holds(condition: Condition, request_value: str, ctx: ConditionContext
     return not matched if condition.operator.negated else matched
 
 
-def _matches(
-    condition: Condition, request_value: str, policy_value: ConditionValue, ctx: ConditionContext
-) -> bool:
+def _matches(condition: Condition, request_value: str, policy_value: ConditionValue, ctx: ConditionContext) -> bool:
     family = condition.operator.family
     if family is OperatorFamily.STRING:
         return _string_matches(condition, request_value, policy_value, ctx)

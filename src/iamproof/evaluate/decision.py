@@ -100,9 +100,7 @@ class _Run:
                 found.append(hit)
         return found
 
-    def _statement_hit(
-        self, ref: PolicyRef, statement: Statement, ctx: ConditionContext
-    ) -> StatementHit | None:
+    def _statement_hit(self, ref: PolicyRef, statement: Statement, ctx: ConditionContext) -> StatementHit | None:
         request = self.request
         matched: PrincipalMatch | None = None
         if statement.principal is not None:
@@ -142,9 +140,7 @@ class _Run:
         return PrincipalMatch.EVERYONE
 
 
-def evaluate(
-    policies: PolicySet, request: Request, semantics: Semantics = DEFAULT_SEMANTICS
-) -> EvaluationResult:
+def evaluate(policies: PolicySet, request: Request, semantics: Semantics = DEFAULT_SEMANTICS) -> EvaluationResult:
     """Decide one request exactly as AWS does (iam-semantics.md §4)."""
     _check_consistency(policies, request)
     run = _Run(request, semantics, policies.boundary is not None)
@@ -154,10 +150,7 @@ def evaluate(
     decision, explicit, reason, deciding = _decide(request, hits, levels, policies)
     if decision is Decision.ALLOW:
         deciding += [
-            h
-            for kind in (PolicyKind.SCP, PolicyKind.RCP)
-            for h in hits[kind]
-            if h.statement.effect is Effect.ALLOW
+            h for kind in (PolicyKind.SCP, PolicyKind.RCP) for h in hits[kind] if h.statement.effect is Effect.ALLOW
         ]
     if request.resource_account_assumed:
         run.notes.append(f"resource account taken to be the principal's ({request.resource_account})")
@@ -176,14 +169,10 @@ def _check_consistency(policies: PolicySet, request: Request) -> None:
         (policies.session, "session"),
     ):
         if present:
-            raise InputError(
-                f"a {principal.type.value} principal has no {name} policies; remove them from the case"
-            )
+            raise InputError(f"a {principal.type.value} principal has no {name} policies; remove them from the case")
 
 
-def _applicable_refs(
-    policies: PolicySet, request: Request, semantics: Semantics, notes: list[str]
-) -> list[PolicyRef]:
+def _applicable_refs(policies: PolicySet, request: Request, semantics: Semantics, notes: list[str]) -> list[PolicyRef]:
     refs: list[PolicyRef] = [PolicyRef(PolicyKind.IDENTITY, p, i) for i, p in enumerate(policies.identity)]
     for kind, policy in ((PolicyKind.RESOURCE, policies.resource), (PolicyKind.BOUNDARY, policies.boundary)):
         if policy is not None:
@@ -191,9 +180,7 @@ def _applicable_refs(
     if policies.session is not None:
         refs.append(PolicyRef(PolicyKind.SESSION, policies.session))
     if policies.scps and not request.principal.type.is_iam:
-        notes.append(
-            "SCPs do not apply to a principal outside the organization's accounts (service, anonymous)"
-        )
+        notes.append("SCPs do not apply to a principal outside the organization's accounts (service, anonymous)")
     elif policies.scps:
         refs += _level_refs(PolicyKind.SCP, policies.scps)
     if policies.rcps and semantics.rcp_scope is RcpScope.CATALOGUE and not rcp_supported(request.service):
@@ -223,9 +210,7 @@ def _decide(
     denies = [hit for kind_hits in hits.values() for hit in kind_hits if hit.statement.effect is Effect.DENY]
     if denies:
         return Decision.DENY, True, "an explicit Deny applies", denies
-    allows = {
-        kind: [h for h in kind_hits if h.statement.effect is Effect.ALLOW] for kind, kind_hits in hits.items()
-    }
+    allows = {kind: [h for h in kind_hits if h.statement.effect is Effect.ALLOW] for kind, kind_hits in hits.items()}
     for kind in (PolicyKind.RCP, PolicyKind.SCP):
         for level in range(levels.get(kind, 0)):
             if not any(hit.ref.level == level for hit in allows[kind]):
@@ -243,9 +228,7 @@ def _decide(
 
 
 def _decide_external(resource_allows: list[StatementHit]) -> _Outcome:
-    granting = [
-        h for h in resource_allows if h.principal is not None and h.principal >= PrincipalMatch.EVERYONE
-    ]
+    granting = [h for h in resource_allows if h.principal is not None and h.principal >= PrincipalMatch.EVERYONE]
     if granting:
         return Decision.ALLOW, False, "the resource-based policy allows this principal", granting
     return Decision.DENY, False, "no resource-based policy statement allows this principal", []
@@ -269,9 +252,7 @@ def _side_checks(
     return None, used
 
 
-def _identity_grant(
-    request: Request, allows: dict[PolicyKind, list[StatementHit]]
-) -> list[StatementHit] | None:
+def _identity_grant(request: Request, allows: dict[PolicyKind, list[StatementHit]]) -> list[StatementHit] | None:
     """The identity-based allows, or None if none (the root user needs none)."""
     if allows[PolicyKind.IDENTITY]:
         return allows[PolicyKind.IDENTITY]
@@ -294,22 +275,14 @@ def _decide_same_account(
         return Decision.DENY, False, "no identity-based or resource-based policy allows the request", []
     if blocked is not None:
         return Decision.DENY, False, blocked, []
-    reason = (
-        "the root user is allowed by default"
-        if not identity
-        else "an identity-based policy allows the request"
-    )
+    reason = "the root user is allowed by default" if not identity else "an identity-based policy allows the request"
     return Decision.ALLOW, False, reason, identity + side
 
 
 def _decide_cross_account(
     policies: PolicySet, request: Request, allows: dict[PolicyKind, list[StatementHit]]
 ) -> _Outcome:
-    resource = [
-        h
-        for h in allows[PolicyKind.RESOURCE]
-        if h.principal is not None and h.principal > PrincipalMatch.NONE
-    ]
+    resource = [h for h in allows[PolicyKind.RESOURCE] if h.principal is not None and h.principal > PrincipalMatch.NONE]
     if not resource:
         return (
             Decision.DENY,

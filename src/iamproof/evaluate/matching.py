@@ -69,9 +69,7 @@ class PrincipalMatch(IntEnum):
 _ROLE_ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role/(?:.*/)?([^/]+)$")
 
 
-def principal_match(
-    block: PrincipalBlock, principal: RequestPrincipal, semantics: Semantics
-) -> PrincipalMatch:
+def principal_match(block: PrincipalBlock, principal: RequestPrincipal, semantics: Semantics) -> PrincipalMatch:
     """For `Principal`: the strongest way the block names the caller (NONE if it does not)."""
     if block.everyone:
         return PrincipalMatch.EVERYONE
@@ -150,8 +148,6 @@ def not_principal_exempts(block: PrincipalBlock, principal: RequestPrincipal, se
     return needed <= set(levels)
 
 
-def not_principal_lists_caller(
-    block: PrincipalBlock, principal: RequestPrincipal, semantics: Semantics
-) -> bool:
+def not_principal_lists_caller(block: PrincipalBlock, principal: RequestPrincipal, semantics: Semantics) -> bool:
     """Does NotPrincipal name the caller's own ARN (whether or not the whole hierarchy is listed)?"""
     return any(entry_match(entry, principal, semantics) is PrincipalMatch.EXACT for entry in block.entries)

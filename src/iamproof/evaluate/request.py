@@ -88,9 +88,7 @@ def parse_principal(value: object, span: Span) -> RequestPrincipal:
             PrincipalType.ROLE_SESSION, m.group(1), m.group(2), name=m.group(3), session=m.group(4), arn=value
         )
     if m := _FEDERATED.match(value):
-        return RequestPrincipal(
-            PrincipalType.FEDERATED_USER, m.group(1), m.group(2), name=m.group(3), arn=value
-        )
+        return RequestPrincipal(PrincipalType.FEDERATED_USER, m.group(1), m.group(2), name=m.group(3), arn=value)
     if _ROLE.match(value):
         raise InputError(
             "a role does not make requests; its sessions do: write the session ARN"
@@ -113,15 +111,11 @@ _OBJECT_KINDS = {
 
 def _parse_principal_object(value: dict[object, object], span: Span) -> RequestPrincipal:
     if len(value) != 1:
-        raise InputError(
-            "a request principal object has exactly one key: Service, Federated or CanonicalUser", span
-        )
+        raise InputError("a request principal object has exactly one key: Service, Federated or CanonicalUser", span)
     ((key, inner),) = value.items()
     kind = _OBJECT_KINDS.get(str(key))
     if kind is None or not isinstance(inner, str) or not inner:
-        raise InputError(
-            'a request principal object is {"Service"|"Federated"|"CanonicalUser": "name"}', span
-        )
+        raise InputError('a request principal object is {"Service"|"Federated"|"CanonicalUser": "name"}', span)
     return RequestPrincipal(kind, value=inner)
 
 
@@ -158,10 +152,7 @@ class Request:
     def lookup(self, key: str) -> ContextValue | None:
         """The values of a context key (case-insensitive), or None when absent."""
         lowered = key.lower()
-        if lowered in self.context:
-            value = self.context[lowered]
-        else:
-            value = self.derived_context().get(lowered)
+        value = self.context[lowered] if lowered in self.context else self.derived_context().get(lowered)
         return value if value else None
 
     def is_multivalued(self, key: str) -> bool:
