@@ -1,0 +1,131 @@
+"""Globs compiled to small NFAs over positions, with `*`/`?` that may exclude some characters.
+
+Three kinds of unit: a character set (a literal, or both cases of a letter), one character not in an
+excluded set (`?`), and a run of characters not in an excluded set (`*`). ARN patterns (Resource
+elements, Arn* operators) are compiled so that the first five colons are literal separators and the
+wildcards of the first five components cannot match `:`; that is exactly the per-component matching
+of `iamproof.evaluate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from iamproof.patterns import Glob, Wild, split_at_colons
+
+NO_CHARS: frozenset[str] = frozenset()
+COLON = frozenset(":")
+
+
+@dataclass(frozen=True)
+class CharSet:
+    chars: frozenset[str]
+
+
+@dataclass(frozen=True)
+class AnyChar:
+    excluded: frozenset[str] = NO_CHARS
+
+
+@dataclass(frozen=True)
+class AnyRun:
+    excluded: frozenset[str] = NO_CHARS
+
+
+Unit = CharSet | AnyChar | AnyRun
+
+
+@dataclass(frozen=True)
+class GlobAutomaton:
+    """An NFA whose states are positions 0..len(units); position len(units) accepts."""
+
+    units: tuple[Unit, ...]
+    closures: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        size = len(self.units)
+        closures = [0] * (size + 1)
+        closures[size] = 1 << size
+        for position in range(size - 1, -1, -1):
+            closures[position] = 1 << position
+            if isinstance(self.units[position], AnyRun):
+                closures[position] |= closures[position + 1]
+        object.__setattr__(self, "closures", tuple(closures))
+
+    @property
+    def start(self) -> int:
+        return self.closures[0]
+
+    def accepts_at(self, mask: int) -> bool:
+        return bool(mask >> len(self.units) & 1)
+
+    def step(self, mask: int, char: str) -> int:
+        out = 0
+        units, closures = self.units, self.closures
+        position = 0
+        while mask:
+            if mask & 1 and position < len(units):
+                unit = units[position]
+                if isinstance(unit, CharSet):
+                    if char in unit.chars:
+                        out |= closures[position + 1]
+                elif char not in unit.excluded:
+                    out |= closures[position + 1] if isinstance(unit, AnyChar) else closures[position]
+            mask >>= 1
+            position += 1
+        return out
+
+    def mentioned(self, mask: int) -> set[str]:
+        """Characters that units at live positions treat specially."""
+        chars: set[str] = set()
+        position = 0
+        while mask:
+            if mask & 1 and position < len(self.units):
+                unit = self.units[position]
+                chars |= unit.chars if isinstance(unit, CharSet) else unit.excluded
+            mask >>= 1
+            position += 1
+        return chars
+
+    def matches(self, text: str) -> bool:
+        mask = self.start
+        for char in text:
+            mask = self.step(mask, char)
+            if not mask:
+                return False
+        return self.accepts_at(mask)
+
+
+def compile_glob(glob: Glob, *, ignore_case: bool = False, arn: bool = False) -> GlobAutomaton:
+    """The automaton of a glob; `arn` for per-component ARN matching, `ignore_case` for actions etc."""
+    if arn:
+        pieces = split_at_colons(glob)
+        if pieces is not None:
+            units: list[Unit] = []
+            for index, piece in enumerate(pieces):
+                if index:
+                    units.append(CharSet(COLON))
+                units += _units(piece, ignore_case, COLON if index < 5 else NO_CHARS)
+            return GlobAutomaton(tuple(units))
+    return GlobAutomaton(tuple(_units(glob, ignore_case, NO_CHARS)))
+
+
+def _units(glob: Sequence[str | Wild], ignore_case: bool, excluded: frozenset[str]) -> list[Unit]:
+    units: list[Unit] = []
+    for part in glob:
+        if part is Wild.STAR:
+            if not (units and isinstance(units[-1], AnyRun)):
+                units.append(AnyRun(excluded))
+        elif part is Wild.QUESTION:
+            units.append(AnyChar(excluded))
+        else:
+            assert isinstance(part, str)
+            units += [CharSet(_case_set(char, ignore_case)) for char in part]
+    return units
+
+
+def _case_set(char: str, ignore_case: bool) -> frozenset[str]:
+    if not ignore_case:
+        return frozenset(char)
+    return frozenset({char, char.lower(), char.upper()}) if len(char.upper()) == 1 else frozenset({char, char.lower()})

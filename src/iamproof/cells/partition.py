@@ -1,0 +1,156 @@
+"""The partition of a string domain into cells, by a breadth-first walk of the patterns' product automaton."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from iamproof.cells.glob_automaton import GlobAutomaton
+
+ProductState = tuple[tuple[int, int], ...]
+"""The live (pattern index, NFA position mask) pairs, sorted by pattern index."""
+
+DEFAULT_MAX_STATES = 200_000
+WITNESSES_PER_CELL = 4
+_PREFERRED_OTHERS = "abcdefghijklmnopqrstuvwxyz0123456789-_ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class PartitionTooLarge(Exception):
+    """The product automaton has more states than the limit; the query answers unknown."""
+
+
+@dataclass
+class Cell:
+    """Strings that every pattern treats alike: `signature` is the set of patterns that match them."""
+
+    index: int
+    signature: frozenset[int]
+    witnesses: list[str] = field(default_factory=list)
+    many: bool = False  # holds more strings than `witnesses` lists (e.g. infinitely many)
+
+
+@dataclass(frozen=True)
+class Partition:
+    cells: tuple[Cell, ...]
+    patterns: int
+
+    def cells_matching(self, pattern: int) -> list[int]:
+        return [cell.index for cell in self.cells if pattern in cell.signature]
+
+    def cell_of(self, automata: Sequence[GlobAutomaton], text: str) -> Cell | None:
+        signature = frozenset(i for i, automaton in enumerate(automata) if automaton.matches(text))
+        for cell in self.cells:
+            if cell.signature == signature:
+                return cell
+        return None
+
+
+def partition(
+    automata: Sequence[GlobAutomaton],
+    *,
+    alphabet: Callable[[str], bool] | None = None,
+    required: Sequence[int] = (),
+    max_states: int = DEFAULT_MAX_STATES,
+) -> Partition:
+    """All non-empty cells of the strings over `alphabet` (a character predicate; None = any).
+
+    Cells whose signature lacks a pattern of `required` are dropped (a domain restriction, such as
+    "an action has the form service:name").
+    """
+    walk = _Walk(automata, alphabet or _any_char, frozenset(required), max_states)
+    walk.run()
+    cells = tuple(
+        Cell(i, signature, found.witnesses, found.many)
+        for i, (signature, found) in enumerate(sorted(walk.found.items(), key=lambda item: _order(item[1])))
+    )
+    return Partition(cells, len(automata))
+
+
+def _order(found: _Found) -> tuple[int, str]:
+    first = found.witnesses[0]
+    return (len(first), first)
+
+
+def _any_char(_: str) -> bool:
+    return True
+
+
+@dataclass
+class _Found:
+    witnesses: list[str] = field(default_factory=list)
+    many: bool = False
+
+
+@dataclass
+class _Walk:
+    automata: Sequence[GlobAutomaton]
+    alphabet: Callable[[str], bool]
+    required: frozenset[int]
+    max_states: int
+    found: dict[frozenset[int], _Found] = field(default_factory=dict)
+
+    def run(self) -> None:
+        start: ProductState = tuple((i, a.start) for i, a in enumerate(self.automata) if a.start)
+        seen = {start}
+        queue: deque[tuple[ProductState, str, bool]] = deque([(start, "", False)])
+        while queue:
+            state, text, via_other = queue.popleft()
+            self._record(state, text, via_other)
+            for char, is_other in self._moves(state):
+                nxt = self._step(state, char)
+                if nxt not in seen:
+                    if len(seen) >= self.max_states:
+                        raise PartitionTooLarge(f"more than {self.max_states} automaton states")
+                    seen.add(nxt)
+                    queue.append((nxt, text + char, via_other or is_other))
+                elif is_other or via_other:
+                    self._note_many(nxt)
+
+    def _signature(self, state: ProductState) -> frozenset[int]:
+        return frozenset(i for i, mask in state if self.automata[i].accepts_at(mask))
+
+    def _record(self, state: ProductState, text: str, via_other: bool) -> None:
+        signature = self._signature(state)
+        if not self.required <= signature:
+            return
+        found = self.found.setdefault(signature, _Found())
+        if len(found.witnesses) < WITNESSES_PER_CELL:
+            found.witnesses.append(text)
+        else:
+            found.many = True
+        if via_other:
+            found.many = True
+
+    def _note_many(self, state: ProductState) -> None:
+        signature = self._signature(state)
+        if signature in self.found:
+            self.found[signature].many = True
+
+    def _moves(self, state: ProductState) -> list[tuple[str, bool]]:
+        mentioned: set[str] = set()
+        for i, mask in state:
+            mentioned |= self.automata[i].mentioned(mask)
+        moves = [(char, False) for char in sorted(mentioned) if self.alphabet(char)]
+        other = self._other_char(mentioned)
+        if other is not None:
+            moves.append((other, True))
+        return moves
+
+    def _other_char(self, mentioned: set[str]) -> str | None:
+        for char in _PREFERRED_OTHERS:
+            if char not in mentioned and self.alphabet(char):
+                return char
+        for code in range(0x21, 0x3000):
+            char = chr(code)
+            if char not in mentioned and self.alphabet(char):
+                return char
+        return None
+
+    def _step(self, state: ProductState, char: str) -> ProductState:
+        out: list[tuple[int, int]] = []
+        for i, mask in state:
+            nxt = self.automata[i].step(mask, char)
+            if nxt:
+                out.append((i, nxt))
+        return tuple(out)

@@ -1,0 +1,69 @@
+"""The cell partition agrees with the reference glob matcher (`iamproof.patterns.glob_match`)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from iamproof.cells.glob_automaton import compile_glob
+from iamproof.cells.partition import partition
+from iamproof.evaluate.conditions import arn_like
+from iamproof.patterns import glob_match, parse_glob
+
+ALPHABET = "ab:/*?"
+patterns = st.lists(st.text(alphabet=ALPHABET, max_size=7), min_size=1, max_size=5)
+texts = st.text(alphabet="ab:/cx", max_size=9)
+
+
+def _signature(globs: list[str], text: str, arn: bool) -> frozenset[int]:
+    if arn:
+        return frozenset(i for i, g in enumerate(globs) if arn_like(parse_glob(g), text))
+    return frozenset(i for i, g in enumerate(globs) if glob_match(parse_glob(g), text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(patterns, st.lists(texts, max_size=10), st.booleans())
+def test_every_string_falls_in_a_cell_with_its_signature(globs: list[str], samples: list[str], arn: bool) -> None:
+    automata = [compile_glob(parse_glob(g), arn=arn) for g in globs]
+    result = partition(automata)
+    signatures = {cell.signature for cell in result.cells}
+    for text in samples:
+        assert _signature(globs, text, arn) in signatures
+        for automaton, glob in zip(automata, globs, strict=True):
+            expected = arn_like(parse_glob(glob), text) if arn else glob_match(parse_glob(glob), text)
+            assert automaton.matches(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(patterns, st.booleans())
+def test_every_witness_has_its_cell_signature(globs: list[str], arn: bool) -> None:
+    automata = [compile_glob(parse_glob(g), arn=arn) for g in globs]
+    result = partition(automata)
+    assert len({cell.signature for cell in result.cells}) == len(result.cells)
+    for cell in result.cells:
+        assert cell.witnesses
+        for witness in cell.witnesses:
+            assert _signature(globs, witness, arn) == cell.signature
+
+
+def test_question_mark_is_exactly_one_character() -> None:
+    globs = ["/restapis/??????????", "/restapis/*"]
+    automata = [compile_glob(parse_glob(g)) for g in globs]
+    result = partition(automata)
+    both = [cell for cell in result.cells if cell.signature == frozenset({0, 1})]
+    assert len(both) == 1
+    assert all(len(w) == len("/restapis/") + 10 for w in both[0].witnesses)
+
+
+def test_literal_only_cell_is_a_single_string() -> None:
+    automata = [compile_glob(parse_glob("s3:getobject")), compile_glob(parse_glob("s3:*"))]
+    result = partition(automata)
+    exact = next(cell for cell in result.cells if cell.signature == frozenset({0, 1}))
+    assert exact.witnesses == ["s3:getobject"]
+    assert not exact.many
+
+
+def test_required_pattern_restricts_the_domain() -> None:
+    automata = [compile_glob(parse_glob("?*:?*")), compile_glob(parse_glob("s3:*"))]
+    result = partition(automata, required=[0])
+    assert {cell.signature for cell in result.cells} == {frozenset({0}), frozenset({0, 1})}
