@@ -16,3 +16,8 @@ def _rcp_services() -> frozenset[str]:
 def rcp_supported(service: str) -> bool:
     """Do resource control policies govern actions of this service prefix?"""
     return service.lower() in _rcp_services()
+
+
+def rcp_services() -> frozenset[str]:
+    """The service prefixes whose actions RCPs govern (lower-case)."""
+    return _rcp_services()

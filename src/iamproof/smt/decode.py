@@ -1,0 +1,121 @@
+"""Models → concrete requests in the case-file format (`request` member), ready for the evaluator."""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+from decimal import Decimal
+from typing import Any
+
+import z3
+
+from iamproof.cells.partition import Cell
+from iamproof.evaluate.request import PrincipalType
+from iamproof.smt.domains import CellDomain
+from iamproof.smt.encode import PRINCIPAL_KINDS, Encoder
+from iamproof.smt.formula import KeySlot, Slot
+from iamproof.smt.keys import KeyType
+
+_FRESH_BINARY = b"iamproof-other"
+
+
+def decode_request(encoder: Encoder, model: z3.ModelRef) -> dict[str, Any]:
+    """The request a model describes, as the `request` object of a case file."""
+    kind = PRINCIPAL_KINDS[_int(model, encoder.kind) % len(PRINCIPAL_KINDS)]
+    request: dict[str, Any] = {
+        "principal": _principal(encoder, model, kind),
+        "action": _cell_string(encoder, model, Slot.ACTION),
+        "resource": _cell_string(encoder, model, Slot.RESOURCE),
+        "resource_account": _string(encoder, model, Slot.RESOURCE_ACCOUNT),
+    }
+    context = _context(encoder, model)
+    if context:
+        request["context"] = context
+    return request
+
+
+def _int(model: z3.ModelRef, term: z3.ArithRef) -> int:
+    return int(model.eval(term, model_completion=True).as_long())
+
+
+def _string(encoder: Encoder, model: z3.ModelRef, var: Slot | KeySlot) -> str:
+    value = model.eval(encoder.string(var), model_completion=True)
+    return str(value.as_string())
+
+
+def _principal(encoder: Encoder, model: z3.ModelRef, kind: PrincipalType) -> Any:
+    def s(slot: Slot) -> str:
+        return _string(encoder, model, slot)
+
+    P = PrincipalType
+    part, acct = s(Slot.PRINCIPAL_PARTITION), s(Slot.PRINCIPAL_ACCOUNT)
+    if kind is P.USER:
+        return f"arn:{part}:iam::{acct}:user/{s(Slot.PRINCIPAL_PATH)}{s(Slot.PRINCIPAL_NAME)}"
+    if kind is P.ROLE_SESSION:
+        return f"arn:{part}:sts::{acct}:assumed-role/{s(Slot.PRINCIPAL_NAME)}/{s(Slot.PRINCIPAL_SESSION)}"
+    if kind is P.FEDERATED_USER:
+        return f"arn:{part}:sts::{acct}:federated-user/{s(Slot.PRINCIPAL_NAME)}"
+    if kind is P.ROOT:
+        return f"arn:{part}:iam::{acct}:root"
+    if kind is P.ANONYMOUS:
+        return "anonymous"
+    key = {P.SERVICE: "Service", P.WEB_IDENTITY: "Federated", P.CANONICAL_USER: "CanonicalUser"}[kind]
+    return {key: s(Slot.PRINCIPAL_VALUE)}
+
+
+def _cell_string(encoder: Encoder, model: z3.ModelRef, slot: Slot) -> str:
+    domain = encoder.cells.get(slot)
+    if domain is None:
+        return _string(encoder, model, slot)
+    cell = domain.cells[_int(model, encoder.cell_vars[slot])]
+    text = cell.witnesses[0]
+    if slot is Slot.RESOURCE:
+        text = _with_account(domain, cell, text, _string(encoder, model, Slot.RESOURCE_ACCOUNT))
+    return text
+
+
+def _with_account(domain: CellDomain, cell: Cell, text: str, account: str) -> str:
+    if domain.cell_account(cell) is not None or not domain.has_twelve_digit_account(cell):
+        return text
+    parts = text.split(":", 5)
+    parts[4] = account
+    return ":".join(parts)
+
+
+def _context(encoder: Encoder, model: z3.ModelRef) -> dict[str, Any]:
+    values: dict[str, list[Any]] = {}
+    for slot, present in sorted(encoder.present.items(), key=lambda item: (item[0].key, item[0].element)):
+        if not z3.is_true(model.eval(present, model_completion=True)):
+            continue
+        values.setdefault(slot.key, []).append(_value(encoder, model, slot))
+    context: dict[str, Any] = {}
+    for key, items in values.items():
+        info = encoder.keys.get(key)
+        multivalued = info is not None and info.multivalued
+        context[key] = items if multivalued else items[0]
+    return context
+
+
+def _value(encoder: Encoder, model: z3.ModelRef, slot: KeySlot) -> Any:
+    kind = encoder.key_type(slot)
+    if kind is KeyType.STRING:
+        return _string(encoder, model, slot)
+    value = model.eval(encoder.typed_value(slot), model_completion=True)
+    if kind in (KeyType.NUMBER, KeyType.DATE):
+        number = Decimal(value.as_long()) / (Decimal(10) ** encoder.scales[slot])
+        return format(number.normalize(), "f") if number != number.to_integral() else str(int(number))
+    if kind is KeyType.BOOL:
+        return "true" if z3.is_true(value) else "false"
+    if kind is KeyType.IP:
+        bits = value.as_long()
+        v6 = z3.is_true(model.eval(encoder.ipv6[slot], model_completion=True))
+        return str(ipaddress.IPv6Address(bits) if v6 else ipaddress.IPv4Address(bits & 0xFFFFFFFF))
+    options = encoder.binaries[slot] + [_fresh_binary(encoder.binaries[slot])]
+    return base64.b64encode(options[value.as_long()]).decode("ascii")
+
+
+def _fresh_binary(known: list[bytes]) -> bytes:
+    candidate = _FRESH_BINARY
+    while candidate in known:
+        candidate += b"+"
+    return candidate

@@ -1,0 +1,101 @@
+"""Cell domains for the action and the resource: the patterns on each, partitioned into cells."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from iamproof.cells.glob_automaton import COLON, AnyChar, AnyRun, CharSet, GlobAutomaton, Unit, compile_glob
+from iamproof.cells.partition import Cell, Partition, partition
+from iamproof.patterns import Glob, Wild, split_at_colons
+from iamproof.smt.formula import MatchMode, Slot
+from iamproof.smt.keys import Unsupported
+
+ACTION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.:")
+DIGITS = frozenset("0123456789")
+_NOT_SERVICE = frozenset("_.:")
+
+
+@dataclass
+class CellDomain:
+    """A string variable abstracted into the cells of its patterns."""
+
+    slot: Slot
+    automata: list[GlobAutomaton] = field(default_factory=list)
+    index: dict[tuple[Glob, MatchMode], int] = field(default_factory=dict)
+    accounts: dict[str, int] = field(default_factory=dict)  # resource: account literal -> automaton
+    twelve_digits: int | None = None  # resource: "the account component is 12 digits"
+    partition: Partition = field(default_factory=lambda: Partition((), 0))
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        return self.partition.cells
+
+    def cells_matching(self, glob: Glob, mode: MatchMode) -> list[int]:
+        return self.partition.cells_matching(self.index[(glob, mode)])
+
+    def cell_account(self, cell: Cell) -> str | None:
+        """For a resource cell: the account literal its ARN carries, if one."""
+        for account, automaton in self.accounts.items():
+            if automaton in cell.signature:
+                return account
+        return None
+
+    def has_twelve_digit_account(self, cell: Cell) -> bool:
+        return self.twelve_digits is not None and self.twelve_digits in cell.signature
+
+
+def action_domain(globs: set[tuple[Glob, MatchMode]]) -> CellDomain:
+    domain = CellDomain(Slot.ACTION)
+    shape = GlobAutomaton((AnyChar(_NOT_SERVICE), AnyRun(_NOT_SERVICE), CharSet(COLON), AnyChar(COLON), AnyRun(COLON)))
+    domain.automata.append(shape)
+    for glob, mode in sorted(globs, key=repr):
+        domain.index[(glob, mode)] = len(domain.automata)
+        lowered = tuple(part.lower() if isinstance(part, str) else part for part in glob)
+        domain.automata.append(compile_glob(lowered))
+    domain.partition = partition(domain.automata, alphabet=ACTION_CHARS.__contains__, required=[0])
+    return domain
+
+
+def resource_domain(globs: set[tuple[Glob, MatchMode]]) -> CellDomain:
+    domain = CellDomain(Slot.RESOURCE)
+    domain.automata.append(GlobAutomaton((AnyChar(), AnyRun())))
+    accounts: set[str] = set()
+    for glob, mode in sorted(globs, key=repr):
+        if mode is not MatchMode.ARN:
+            raise Unsupported(f"resource matched in {mode.value} mode")
+        accounts |= _account_literals(glob)
+        domain.index[(glob, mode)] = len(domain.automata)
+        domain.automata.append(compile_glob(glob, arn=True))
+    for account in sorted(accounts):
+        domain.accounts[account] = len(domain.automata)
+        domain.automata.append(compile_glob((f"*:*:*:*:{account}:", Wild.STAR), arn=True))
+    domain.twelve_digits = len(domain.automata)
+    domain.automata.append(_twelve_digit_account())
+    domain.partition = partition(domain.automata, required=[0])
+    return domain
+
+
+def _account_literals(glob: Glob) -> set[str]:
+    """Literal accounts in a resource pattern; a wildcard inside the account component is unsupported."""
+    pieces = split_at_colons(glob)
+    if pieces is None:
+        wild = any(isinstance(p, Wild) for p in glob)
+        if wild and any(isinstance(p, str) and any(c in DIGITS for c in p) for p in glob):
+            raise Unsupported("a resource pattern without ARN components mixes wildcards and digits")
+        return set()
+    account = pieces[4]
+    if any(isinstance(p, Wild) for p in account):
+        if account != (Wild.STAR,):
+            raise Unsupported("a wildcard inside the account component of a resource pattern")
+        return set()
+    text = "".join(p for p in account if isinstance(p, str))
+    return {text} if len(text) == 12 and set(text) <= DIGITS else set()
+
+
+def _twelve_digit_account() -> GlobAutomaton:
+    units: list[Unit] = []
+    for _ in range(4):
+        units += [AnyRun(COLON), CharSet(COLON)]
+    units += [CharSet(DIGITS)] * 12
+    units += [CharSet(COLON), AnyRun()]
+    return GlobAutomaton(tuple(units))

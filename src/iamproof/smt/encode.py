@@ -1,0 +1,241 @@
+"""Formulas → Z3 terms. Actions and resources become cell ids; other strings are Z3 strings;
+numbers and dates scaled integers; IP addresses 128-bit vectors."""
+
+from __future__ import annotations
+
+import ipaddress
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import z3
+
+from iamproof.evaluate.request import PrincipalType
+from iamproof.patterns import Glob, Wild, split_at_colons
+from iamproof.smt.atoms import CELL_CANDIDATES, AtomIndex, index_atoms
+from iamproof.smt.domains import CellDomain, action_domain, resource_domain
+from iamproof.smt.formula import (
+    And,
+    BinaryIs,
+    BoolIs,
+    Compare,
+    Const,
+    Formula,
+    IpIn,
+    KeySlot,
+    Match,
+    MatchMode,
+    Not,
+    Or,
+    Present,
+    PrincipalIs,
+    Slot,
+    StrEq,
+    StrTerm,
+    StrVar,
+    TemplateMatch,
+)
+from iamproof.smt.keys import KeyInfo, KeyType, Unsupported
+from iamproof.smt.regex import arn_prefix_regex, glob_regex
+
+PRINCIPAL_KINDS = tuple(PrincipalType)
+_counter = itertools.count()
+
+
+@dataclass
+class Encoder:
+    """Translates the formulas of one query; owns its Z3 variables."""
+
+    formulas: Sequence[Formula]
+    keys: dict[str, KeyInfo]
+    atoms: AtomIndex = field(init=False)
+    cells: dict[Slot, CellDomain] = field(init=False, default_factory=dict)
+    strings: dict[StrVar, z3.SeqRef] = field(init=False, default_factory=dict)
+    present: dict[KeySlot, z3.BoolRef] = field(init=False, default_factory=dict)
+    typed: dict[KeySlot, z3.ExprRef] = field(init=False, default_factory=dict)
+    scales: dict[KeySlot, int] = field(init=False, default_factory=dict)
+    binaries: dict[KeySlot, list[bytes]] = field(init=False, default_factory=dict)
+    ipv6: dict[KeySlot, z3.BoolRef] = field(init=False, default_factory=dict)
+    cell_vars: dict[Slot, z3.ArithRef] = field(init=False, default_factory=dict)
+    kind: z3.ArithRef = field(init=False)
+    _memo: dict[int, z3.BoolRef] = field(init=False, default_factory=dict)
+    _tag: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._tag = f"q{next(_counter)}"
+        self.atoms = index_atoms(self.formulas)
+        self.kind = z3.Int(f"{self._tag}.principal.kind")
+        for slot in CELL_CANDIDATES:
+            if slot in self.atoms.entangled:
+                continue
+            globs = self.atoms.globs.get(slot, set())
+            domain = action_domain(globs) if slot is Slot.ACTION else resource_domain(globs)
+            self.cells[slot] = domain
+            self.cell_vars[slot] = z3.Int(f"{self._tag}.{slot.value}.cell")
+
+    # --- variables ---------------------------------------------------------------------------------
+
+    def string(self, var: StrVar) -> z3.SeqRef:
+        if var not in self.strings:
+            name = var.value if isinstance(var, Slot) else f"{var.key}[{var.element}]"
+            self.strings[var] = z3.String(f"{self._tag}.{name}")
+        return self.strings[var]
+
+    def presence(self, slot: KeySlot) -> z3.BoolRef:
+        if slot not in self.present:
+            self.present[slot] = z3.Bool(f"{self._tag}.{slot.key}[{slot.element}].present")
+        return self.present[slot]
+
+    def key_type(self, slot: KeySlot) -> KeyType:
+        info = self.keys.get(slot.key)
+        return info.type if info is not None else KeyType.STRING
+
+    def typed_value(self, slot: KeySlot) -> z3.ExprRef:
+        if slot in self.typed:
+            return self.typed[slot]
+        kind = self.key_type(slot)
+        name = f"{self._tag}.{slot.key}[{slot.element}]"
+        value: z3.ExprRef
+        if kind in (KeyType.NUMBER, KeyType.DATE):
+            self.scales[slot] = max((_scale(c.value) for c in self.atoms.compares.get(slot, ())), default=0) + 1
+            value = z3.Int(name)
+        elif kind is KeyType.BOOL:
+            value = z3.Bool(name)
+        elif kind is KeyType.IP:
+            value = z3.BitVec(name, 128)
+            self.ipv6[slot] = z3.Bool(name + ".v6")
+        elif kind is KeyType.BINARY:
+            self.binaries[slot] = sorted(self.atoms.binaries.get(slot, set()))
+            value = z3.Int(name)
+        else:
+            return self.string(slot)
+        self.typed[slot] = value
+        return value
+
+    def term(self, term: StrTerm) -> z3.SeqRef:
+        parts = [z3.StringVal(p) if isinstance(p, str) else self.string(p) for p in term.parts]
+        if not parts:
+            return z3.StringVal("")
+        return parts[0] if len(parts) == 1 else z3.Concat(*parts)
+
+    # --- formulas ----------------------------------------------------------------------------------
+
+    def encode(self, node: Formula) -> z3.BoolRef:
+        key = id(node)
+        if key not in self._memo:
+            self._memo[key] = self._encode(node)
+        return self._memo[key]
+
+    def _encode(self, node: Formula) -> z3.BoolRef:
+        if isinstance(node, Const):
+            return z3.BoolVal(node.value)
+        if isinstance(node, And):
+            return z3.And(*[self.encode(arg) for arg in node.args])
+        if isinstance(node, Or):
+            return z3.Or(*[self.encode(arg) for arg in node.args])
+        if isinstance(node, Not):
+            return z3.Not(self.encode(node.arg))
+        if isinstance(node, Match):
+            return self._match(node)
+        if isinstance(node, PrincipalIs):
+            return self.kind == PRINCIPAL_KINDS.index(PrincipalType(node.kind))
+        if isinstance(node, Present):
+            return self.presence(node.slot)
+        return self._typed_atom(node)
+
+    def _typed_atom(self, node: Formula) -> z3.BoolRef:
+        if isinstance(node, StrEq):
+            if node.ignore_case:
+                raise Unsupported("case-insensitive comparison of two request fields")
+            return self.term(node.left) == self.term(node.right)
+        if isinstance(node, TemplateMatch):
+            return self._template(node)
+        if isinstance(node, Compare):
+            return self._compare(node)
+        if isinstance(node, BoolIs):
+            value = self.typed_value(node.slot)
+            return value if node.value else z3.Not(value)
+        if isinstance(node, IpIn):
+            return self._ip(node)
+        if isinstance(node, BinaryIs):
+            index = self.typed_value(node.slot)
+            return index == self.binaries[node.slot].index(node.value)
+        raise Unsupported(f"formula node {type(node).__name__}")
+
+    def _match(self, node: Match) -> z3.BoolRef:
+        var = node.term.variable
+        if isinstance(var, Slot) and var in self.cells:
+            cells = self.cells[var].cells_matching(node.glob, node.mode)
+            cell = self.cell_vars[var]
+            return z3.Or(*[cell == i for i in cells]) if cells else z3.BoolVal(False)
+        term = self.term(node.term)
+        literal = all(isinstance(p, str) for p in node.glob)
+        if literal and node.mode is not MatchMode.IGNORE_CASE:
+            return term == z3.StringVal("".join(p for p in node.glob if isinstance(p, str)))
+        regex = glob_regex(node.glob, ignore_case=node.mode is MatchMode.IGNORE_CASE, arn=node.mode is MatchMode.ARN)
+        return z3.InRe(term, regex)
+
+    def _template(self, node: TemplateMatch) -> z3.BoolRef:
+        if node.mode is MatchMode.IGNORE_CASE:
+            raise Unsupported("a policy variable inside a case-insensitive comparison")
+        pieces: list[Glob | StrTerm] = list(node.pieces)
+        constraints: list[z3.BoolRef] = []
+        parts: list[z3.SeqRef] = []
+        if node.mode is MatchMode.ARN:
+            head = pieces[0] if pieces and not isinstance(pieces[0], StrTerm) else ()
+            split = split_at_colons(head) if isinstance(head, tuple) else None
+            if split is None:
+                raise Unsupported("a policy variable before the fifth colon of an ARN pattern")
+            prefix = z3.String(f"{self._tag}.tpl{next(_counter)}")
+            constraints.append(z3.InRe(prefix, arn_prefix_regex(split[:5])))
+            parts.append(prefix)
+            pieces[0] = split[5]
+        for piece in pieces:
+            if isinstance(piece, StrTerm):
+                parts.append(self.term(piece))
+                continue
+            fresh = z3.String(f"{self._tag}.tpl{next(_counter)}")
+            constraints.append(z3.InRe(fresh, glob_regex(piece)))
+            parts.append(fresh)
+        whole = parts[0] if len(parts) == 1 else z3.Concat(*parts)
+        return z3.And(self.term(node.term) == whole, *constraints)
+
+    def _compare(self, node: Compare) -> z3.BoolRef:
+        value = self.typed_value(node.slot)
+        constant = int(node.value * (10 ** self.scales[node.slot]))
+        if node.op == "eq":
+            return value == constant
+        if node.op == "lt":
+            return value < constant
+        if node.op == "le":
+            return value <= constant
+        if node.op == "gt":
+            return value > constant
+        return value >= constant
+
+    def _ip(self, node: IpIn) -> z3.BoolRef:
+        value = self.typed_value(node.slot)
+        network = ipaddress.ip_network(node.network)
+        v6 = self.ipv6[node.slot]
+        width = 128 if network.version == 6 else 32
+        bits = int(network.network_address)
+        if network.prefixlen == 0:
+            prefix_ok: z3.BoolRef = z3.BoolVal(True)
+        else:
+            high = width - 1
+            low = width - network.prefixlen
+            prefix_ok = z3.Extract(high, low, value) == (bits >> low)
+        return z3.And(v6 if network.version == 6 else z3.Not(v6), prefix_ok)
+
+
+def _scale(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -int(exponent)) if isinstance(exponent, int) else 0
+
+
+def make_encoder(formulas: Sequence[Formula], keys: dict[str, KeyInfo]) -> Encoder:
+    return Encoder(formulas, keys)
+
+
+__all__ = ["Encoder", "Wild", "make_encoder"]
