@@ -1,0 +1,118 @@
+"""equiv and diff: how the requests two subjects allow compare, with verified witnesses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+import z3
+
+from iamproof.evaluate.request import Request
+from iamproof.evaluate.semantics import DEFAULT_SEMANTICS, Semantics
+from iamproof.query.session import Session, Witness
+from iamproof.query.solver import Verdict
+from iamproof.query.subjects import Subject, compile_subject
+from iamproof.smt.formula import conj, neg
+from iamproof.smt.keys import Unsupported, collect_keys
+
+
+class Relation(Enum):
+    EQUIVALENT = "equivalent"
+    LESS = "less"  # A allows a strict subset of what B allows
+    MORE = "more"
+    INCOMPARABLE = "incomparable"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class EquivResult:
+    relation: Relation
+    only_a: Witness | None  # allowed by A, not by B
+    only_b: Witness | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    verdict: Verdict  # SAT: new access found (fail); UNSAT: pass; UNKNOWN
+    witnesses: tuple[Witness, ...] = ()
+    reason: str = ""
+
+
+@dataclass
+class _Pair:
+    a: Subject
+    b: Subject
+    semantics: Semantics
+    timeout: float
+    session: Session = field(init=False)
+
+    def __post_init__(self) -> None:
+        keys = collect_keys(self.a.policies() + self.b.policies())
+        self.keys = keys
+        self.compiled_a = compile_subject(self.a, keys, self.semantics)
+        self.compiled_b = compile_subject(self.b, keys, self.semantics)
+        self.session = Session([self.compiled_a.allowed, self.compiled_b.allowed], keys, self.timeout)
+
+    def only(self, first: Subject, second: Subject, count: int = 1) -> DiffResult:
+        allowed = {id(self.a): self.compiled_a.allowed, id(self.b): self.compiled_b.allowed}
+        goal = conj([allowed[id(first)], neg(allowed[id(second)])])
+
+        def confirm(request: Request) -> bool:
+            return first.allows(request, self.semantics) and not second.allows(request, self.semantics)
+
+        witnesses: list[Witness] = []
+        blocks: list[z3.BoolRef] = []
+        for _ in range(count):
+            outcome, witness = self.session.solve(goal, confirm, blocks)
+            if outcome.verdict is Verdict.UNKNOWN:
+                if witnesses:
+                    break
+                return DiffResult(Verdict.UNKNOWN, (), outcome.reason)
+            if witness is None:
+                break
+            witnesses.append(witness)
+            blocks.append(self.session.block(outcome))
+        return DiffResult(Verdict.SAT if witnesses else Verdict.UNSAT, tuple(witnesses))
+
+
+def check_equivalent(
+    a: Subject, b: Subject, *, semantics: Semantics = DEFAULT_SEMANTICS, timeout: float = 30.0
+) -> EquivResult:
+    """The relation between the requests A allows and the requests B allows."""
+    try:
+        pair = _Pair(a, b, semantics, timeout)
+    except Unsupported as exc:
+        return EquivResult(Relation.UNKNOWN, None, None, str(exc))
+    forward = pair.only(a, b)
+    backward = pair.only(b, a)
+    if Verdict.UNKNOWN in (forward.verdict, backward.verdict):
+        reason = forward.reason or backward.reason
+        return EquivResult(Relation.UNKNOWN, _first(forward), _first(backward), reason)
+    relation = {
+        (False, False): Relation.EQUIVALENT,
+        (False, True): Relation.LESS,
+        (True, False): Relation.MORE,
+        (True, True): Relation.INCOMPARABLE,
+    }[(bool(forward.witnesses), bool(backward.witnesses))]
+    return EquivResult(relation, _first(forward), _first(backward))
+
+
+def check_no_new_access(
+    old: Subject,
+    new: Subject,
+    *,
+    max_witnesses: int = 5,
+    semantics: Semantics = DEFAULT_SEMANTICS,
+    timeout: float = 30.0,
+) -> DiffResult:
+    """Access Analyzer's check-no-new-access: requests NEW allows that OLD does not."""
+    try:
+        pair = _Pair(old, new, semantics, timeout)
+    except Unsupported as exc:
+        return DiffResult(Verdict.UNKNOWN, (), str(exc))
+    return pair.only(new, old, max_witnesses)
+
+
+def _first(result: DiffResult) -> Witness | None:
+    return result.witnesses[0] if result.witnesses else None
