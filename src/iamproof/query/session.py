@@ -13,11 +13,12 @@ from iamproof.errors import InternalError
 from iamproof.evaluate.case_file import build_request
 from iamproof.evaluate.request import Request
 from iamproof.parsing.json_tree import JObject, parse_json
-from iamproof.query.solver import Outcome, Verdict, check, to_smt2
+from iamproof.query.solver import Outcome, Verdict, check_preferring, to_smt2
 from iamproof.smt.decode import decode_request
 from iamproof.smt.encode import Encoder
 from iamproof.smt.formula import Formula, Slot
 from iamproof.smt.keys import KeyInfo
+from iamproof.smt.preferences import preferences
 from iamproof.smt.wellformed import all_constraints
 
 
@@ -59,7 +60,7 @@ class Session:
         extra: Sequence[z3.BoolRef] = (),
     ) -> tuple[Outcome, Witness | None]:
         """Solve `goal`; a model is decoded and must satisfy `confirm` (the concrete evaluator)."""
-        outcome = check(self.assertions(goal, extra), self.timeout)
+        outcome = check_preferring(self.assertions(goal, extra), preferences(self.encoder), self.timeout)
         if outcome.verdict is not Verdict.SAT:
             return outcome, None
         assert outcome.model is not None

@@ -41,3 +41,31 @@ def check(assertions: list[z3.BoolRef], timeout_seconds: float) -> Outcome:
     if result == z3.unsat:
         return Outcome(Verdict.UNSAT)
     return Outcome(Verdict.UNKNOWN, reason=solver.reason_unknown() or "unknown")
+
+
+def check_preferring(assertions: list[z3.BoolRef], preferences: list[z3.BoolRef], timeout_seconds: float) -> Outcome:
+    """Like `check`; when satisfiable, greedily adds each preference that keeps it satisfiable.
+
+    The preferences only choose among models (readable witnesses); they never change the verdict.
+    """
+    solver = z3.Solver()
+    solver.set("timeout", max(1, int(timeout_seconds * 1000)))
+    solver.add(*assertions)
+    try:
+        result = solver.check()
+    except z3.Z3Exception as exc:
+        return Outcome(Verdict.UNKNOWN, reason=f"solver error: {exc}")
+    if result == z3.unsat:
+        return Outcome(Verdict.UNSAT)
+    if result != z3.sat:
+        return Outcome(Verdict.UNKNOWN, reason=solver.reason_unknown() or "unknown")
+    model = solver.model()
+    solver.set("timeout", max(1, int(min(timeout_seconds, 2.0) * 1000)))
+    for preference in preferences:
+        solver.push()
+        solver.add(preference)
+        if solver.check() == z3.sat:
+            model = solver.model()
+        else:
+            solver.pop()
+    return Outcome(Verdict.SAT, model)

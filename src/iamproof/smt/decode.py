@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import ipaddress
+import itertools
 from decimal import Decimal
 from typing import Any
 
@@ -11,10 +12,13 @@ import z3
 
 from iamproof.cells.partition import Cell
 from iamproof.evaluate.request import PrincipalType
+from iamproof.smt.action_names import catalogue_actions
+from iamproof.smt.action_names import catalogue_spelling as _catalogue_spelling
 from iamproof.smt.domains import CellDomain
 from iamproof.smt.encode import PRINCIPAL_KINDS, Encoder
 from iamproof.smt.formula import KeySlot, Slot
 from iamproof.smt.keys import KeyType
+from iamproof.smt.realistic import filled_patterns, first_member
 
 _FRESH_BINARY = b"iamproof-other"
 
@@ -68,10 +72,19 @@ def _cell_string(encoder: Encoder, model: z3.ModelRef, slot: Slot) -> str:
     if domain is None:
         return _string(encoder, model, slot)
     cell = domain.cells[_int(model, encoder.cell_vars[slot])]
-    text = cell.witnesses[0]
+    text = _readable(domain, cell, slot)
     if slot is Slot.RESOURCE:
         text = _with_account(domain, cell, text, _string(encoder, model, Slot.RESOURCE_ACCOUNT))
     return text
+
+
+def _readable(domain: CellDomain, cell: Cell, slot: Slot) -> str:
+    if slot is Slot.ACTION:
+        service = cell.witnesses[0].split(":", 1)[0]
+        candidates = itertools.chain(catalogue_actions(service), filled_patterns(domain, cell, arn=False))
+        found = first_member(domain, cell, (c.lower() for c in candidates))
+        return _catalogue_spelling(found) if found else cell.witnesses[0]
+    return first_member(domain, cell, filled_patterns(domain, cell, arn=True)) or cell.witnesses[0]
 
 
 def _with_account(domain: CellDomain, cell: Cell, text: str, account: str) -> str:
@@ -92,7 +105,7 @@ def _context(encoder: Encoder, model: z3.ModelRef) -> dict[str, Any]:
     for key, items in values.items():
         info = encoder.keys.get(key)
         multivalued = info is not None and info.multivalued
-        context[key] = items if multivalued else items[0]
+        context[info.name if info is not None else key] = items if multivalued else items[0]
     return context
 
 
