@@ -105,15 +105,18 @@ def build_request(obj: JObject) -> Request:
 
 
 def _resource_account(obj: JObject, resource: str, principal: RequestPrincipal) -> tuple[str | None, bool]:
+    parts = resource.split(":")
+    in_arn = parts[4] if len(parts) >= 6 and _ACCOUNT.match(parts[4]) else None
     member = obj.get("resource_account")
     if member is not None:
         node = _string(member.value, "'resource_account'")
         if not _ACCOUNT.match(node.value):
             raise InputError("'resource_account' must be a 12-digit account ID", node.span)
+        if in_arn is not None and node.value != in_arn:
+            raise InputError(f"'resource_account' contradicts the account {in_arn} in the resource ARN", node.span)
         return node.value, False
-    parts = resource.split(":")
-    if len(parts) >= 6 and _ACCOUNT.match(parts[4]):
-        return parts[4], False
+    if in_arn is not None:
+        return in_arn, False
     if principal.type.is_iam:
         return principal.account, True
     raise InputError(f'the account that owns {resource!r} is unknown: add "resource_account" to the request', obj.span)

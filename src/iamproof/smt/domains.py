@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from iamproof.cells.glob_automaton import COLON, AnyChar, AnyRun, CharSet, GlobAutomaton, Unit, compile_glob
 from iamproof.cells.partition import Cell, Partition, partition
-from iamproof.patterns import Glob, Wild, split_at_colons
+from iamproof.patterns import Glob, Wild, parse_glob, split_at_colons
 from iamproof.smt.formula import MatchMode, Slot
 from iamproof.smt.keys import Unsupported
 
@@ -68,7 +68,7 @@ def resource_domain(globs: set[tuple[Glob, MatchMode]]) -> CellDomain:
         domain.automata.append(compile_glob(glob, arn=True))
     for account in sorted(accounts):
         domain.accounts[account] = len(domain.automata)
-        domain.automata.append(compile_glob((f"*:*:*:*:{account}:", Wild.STAR), arn=True))
+        domain.automata.append(compile_glob(parse_glob(f"*:*:*:*:{account}:*"), arn=True))
     domain.twelve_digits = len(domain.automata)
     domain.automata.append(_twelve_digit_account())
     domain.partition = partition(domain.automata, required=[0])

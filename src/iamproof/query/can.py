@@ -1,0 +1,48 @@
+"""`can`: is some request that fits a template allowed by a set of policies?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from iamproof.evaluate.decision import Decision, PolicySet, evaluate
+from iamproof.evaluate.request import Request
+from iamproof.evaluate.semantics import DEFAULT_SEMANTICS, Semantics
+from iamproof.query.session import Session, Witness
+from iamproof.query.solver import Verdict
+from iamproof.query.subjects import Subject, compile_subject
+from iamproof.query.template import RequestTemplate
+from iamproof.smt.formula import conj
+from iamproof.smt.keys import Unsupported, collect_keys
+from iamproof.smt.request_terms import is_iam
+
+
+@dataclass(frozen=True)
+class CanResult:
+    verdict: Verdict  # SAT: yes (with a witness), UNSAT: no, UNKNOWN
+    witness: Witness | None = None
+    reason: str = ""
+
+
+def check_can(
+    policies: PolicySet,
+    template: RequestTemplate,
+    *,
+    semantics: Semantics = DEFAULT_SEMANTICS,
+    timeout: float = 30.0,
+) -> CanResult:
+    subject = Subject("policies", policy_set=policies)
+    try:
+        keys = collect_keys(subject.policies())
+        template.widen_keys(keys)
+        compiled = compile_subject(subject, keys, semantics)
+        needs_iam = bool(policies.identity) or policies.boundary is not None or policies.session is not None
+        goal = conj([compiled.allowed, template.formula(keys), is_iam() if needs_iam else conj([])])
+        session = Session([goal], keys, timeout)
+    except Unsupported as exc:
+        return CanResult(Verdict.UNKNOWN, None, str(exc))
+
+    def confirm(request: Request) -> bool:
+        return evaluate(policies, request, semantics).decision is Decision.ALLOW
+
+    outcome, witness = session.solve(goal, confirm)
+    return CanResult(outcome.verdict, witness, outcome.reason)

@@ -1,0 +1,132 @@
+"""Request templates for `can`: fields pinned, given as patterns, or left free."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from iamproof.evaluate.request import PrincipalType, RequestPrincipal
+from iamproof.patterns import Glob, literal_glob
+from iamproof.smt.formula import (
+    TRUE,
+    BinaryIs,
+    BoolIs,
+    Compare,
+    Formula,
+    IpIn,
+    KeySlot,
+    Match,
+    MatchMode,
+    Present,
+    PrincipalIs,
+    Slot,
+    StrTerm,
+    conj,
+    disj,
+    neg,
+)
+from iamproof.smt.keys import DERIVED_KEYS, KeyInfo, KeyType, Unsupported
+from iamproof.values import parse_address, parse_binary, parse_bool, parse_date, parse_number
+
+
+@dataclass(frozen=True)
+class RequestTemplate:
+    """What a `can` question fixes about the request. Unset fields range over every value."""
+
+    principal: RequestPrincipal | None = None
+    action: Glob | None = None  # case-insensitive glob
+    resource: Glob | None = None  # ARN glob, matched per component
+    resource_account: str | None = None
+    context: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # lower-case key -> values; None: absent
+    closed_context: bool = False  # keys not in `context` are absent
+
+    def widen_keys(self, keys: dict[str, KeyInfo]) -> None:
+        """Give multivalued keys enough elements for the pinned values."""
+        for key, values in self.context.items():
+            if key in DERIVED_KEYS:
+                raise Unsupported(f"pinning the derived key {key!r}")
+            info = keys.get(key)
+            if info is not None and values is not None and len(values) > 1:
+                info.multivalued = True
+                info.atoms = max(info.atoms, len(values))
+
+    def formula(self, keys: dict[str, KeyInfo]) -> Formula:
+        parts: list[Formula] = []
+        if self.principal is not None:
+            parts.append(principal_formula(self.principal))
+        if self.action is not None:
+            lowered = tuple(p.lower() if isinstance(p, str) else p for p in self.action)
+            parts.append(Match(StrTerm.of(Slot.ACTION), lowered, MatchMode.IGNORE_CASE))
+        if self.resource is not None:
+            parts.append(Match(StrTerm.of(Slot.RESOURCE), self.resource, MatchMode.ARN))
+        if self.resource_account is not None:
+            parts.append(_equals(Slot.RESOURCE_ACCOUNT, self.resource_account))
+        for key, info in keys.items():
+            if key in DERIVED_KEYS:
+                continue
+            if key in self.context:
+                parts.append(_pinned_key(key, info, self.context[key]))
+            elif self.closed_context:
+                parts.append(neg(disj(Present(KeySlot(key, e)) for e in range(info.elements))))
+        return conj(parts)
+
+
+def _equals(slot: Slot, value: str) -> Formula:
+    return Match(StrTerm.of(slot), literal_glob(value), MatchMode.PLAIN)
+
+
+def principal_formula(principal: RequestPrincipal) -> Formula:
+    kind = principal.type
+    parts: list[Formula] = [PrincipalIs(kind.value)]
+    if kind.is_iam:
+        parts += [_equals(Slot.PRINCIPAL_PARTITION, principal.partition)]
+        parts += [_equals(Slot.PRINCIPAL_ACCOUNT, principal.account or "")]
+    if kind in (PrincipalType.USER, PrincipalType.ROLE_SESSION, PrincipalType.FEDERATED_USER):
+        parts.append(_equals(Slot.PRINCIPAL_NAME, principal.name or ""))
+    if kind is PrincipalType.USER:
+        assert principal.arn is not None and principal.name is not None
+        path = principal.arn.split(":user/", 1)[1][: -len(principal.name)]
+        parts.append(_equals(Slot.PRINCIPAL_PATH, path))
+    if kind is PrincipalType.ROLE_SESSION:
+        parts.append(_equals(Slot.PRINCIPAL_SESSION, principal.session or ""))
+    if principal.value is not None:
+        parts.append(_equals(Slot.PRINCIPAL_VALUE, principal.value))
+    return conj(parts)
+
+
+def _pinned_key(key: str, info: KeyInfo, values: tuple[str, ...] | None) -> Formula:
+    slots = [KeySlot(key, e) for e in range(info.elements)]
+    if not values:
+        return neg(disj(Present(slot) for slot in slots))
+    if len(values) > len(slots):
+        raise Unsupported(f"context key {key!r} pinned to more values than the model holds")
+    kind = info.type
+    each_pinned = conj(disj(conj([Present(s), _value_is(s, kind, v)]) for s in slots) for v in values)
+    only_pinned = conj(disj([neg(Present(s)), disj(_value_is(s, kind, v) for v in values)]) for s in slots)
+    return conj([each_pinned, only_pinned])
+
+
+def _value_is(slot: KeySlot, kind: KeyType, value: str) -> Formula:
+    if kind is KeyType.STRING:
+        return Match(StrTerm.of(slot), literal_glob(value), MatchMode.PLAIN)
+    if kind in (KeyType.NUMBER, KeyType.DATE):
+        number = parse_number(value) if kind is KeyType.NUMBER else parse_date(value)
+        if number is None:
+            raise Unsupported(f"pinned value {value!r} of {slot.key!r} is not a {kind.value}")
+        return Compare(slot, "eq", number)
+    if kind is KeyType.BOOL:
+        flag = parse_bool(value)
+        if flag is None:
+            raise Unsupported(f"pinned value {value!r} of {slot.key!r} is not a boolean")
+        return BoolIs(slot, flag)
+    if kind is KeyType.IP:
+        address = parse_address(value)
+        if address is None:
+            raise Unsupported(f"pinned value {value!r} of {slot.key!r} is not an IP address")
+        return IpIn(slot, f"{address}/{address.max_prefixlen}")
+    data = parse_binary(value)
+    if data is None:
+        raise Unsupported(f"pinned value {value!r} of {slot.key!r} is not base64")
+    return BinaryIs(slot, data)
+
+
+__all__ = ["TRUE", "RequestTemplate", "principal_formula"]
