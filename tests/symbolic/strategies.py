@@ -46,7 +46,8 @@ REQUEST_ACTIONS = [
     "execute-api:Invoke",
     "sqs:SendMessage",
 ]
-POLICY_ACTIONS = REQUEST_ACTIONS + [
+POLICY_ACTIONS = [
+    *REQUEST_ACTIONS,
     "s3:Get*",
     "s3:*",
     "*",
