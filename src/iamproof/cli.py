@@ -16,9 +16,12 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from iamproof.commands import eval_cmd
+    from iamproof.commands import eval_cmd, symbolic_cmds
 
     cli.add_command(eval_cmd.eval_command)
+    cli.add_command(symbolic_cmds.can_command)
+    cli.add_command(symbolic_cmds.equiv_command)
+    cli.add_command(symbolic_cmds.diff_command)
 
 
 def run(argv: list[str] | None = None) -> int:

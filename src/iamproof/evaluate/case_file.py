@@ -188,3 +188,13 @@ def _check_keys(obj: JObject, allowed: tuple[str, ...]) -> None:
     for member in obj:
         if member.key not in allowed:
             raise InputError(f"unknown key {member.key!r}; expected one of {', '.join(allowed)}", member.key_span)
+
+
+def policy_set_from_node(node: JValue, base: Path) -> PolicySet:
+    """The `policies` member of a case file (policy paths relative to `base`)."""
+    return _policy_set(_object(node, "'policies'"), base)
+
+
+def context_from_node(node: JValue) -> tuple[dict[str, ContextValue | None], frozenset[str]]:
+    """The `context` member of a request: lower-cased keys to values (None: absent), and the list-valued keys."""
+    return _context(node)

@@ -21,6 +21,7 @@ class CanResult:
     verdict: Verdict  # SAT: yes (with a witness), UNSAT: no, UNKNOWN
     witness: Witness | None = None
     reason: str = ""
+    smt2: str = ""
 
 
 def check_can(
@@ -29,6 +30,7 @@ def check_can(
     *,
     semantics: Semantics = DEFAULT_SEMANTICS,
     timeout: float = 30.0,
+    emit_smt2: bool = False,
 ) -> CanResult:
     subject = Subject("policies", policy_set=policies)
     try:
@@ -42,7 +44,11 @@ def check_can(
         return CanResult(Verdict.UNKNOWN, None, str(exc))
 
     def confirm(request: Request) -> bool:
-        return evaluate(policies, request, semantics).decision is Decision.ALLOW
+        allowed = evaluate(policies, request, semantics).decision is Decision.ALLOW
+        return allowed and template.fits(request)
 
-    outcome, witness = session.solve(goal, confirm)
-    return CanResult(outcome.verdict, witness, outcome.reason)
+    try:
+        outcome, witness = session.solve(goal, confirm, complete=template.complete)
+    except Unsupported as exc:
+        return CanResult(Verdict.UNKNOWN, None, str(exc))
+    return CanResult(outcome.verdict, witness, outcome.reason, session.smt2(goal) if emit_smt2 else "")

@@ -12,7 +12,7 @@ from iamproof.evaluate.semantics import DEFAULT_SEMANTICS, Semantics
 from iamproof.query.session import Session, Witness
 from iamproof.query.solver import Verdict
 from iamproof.query.subjects import Subject, compile_subject
-from iamproof.smt.formula import conj, neg
+from iamproof.smt.formula import Formula, conj, neg
 from iamproof.smt.keys import Unsupported, collect_keys
 
 
@@ -30,6 +30,7 @@ class EquivResult:
     only_a: Witness | None  # allowed by A, not by B
     only_b: Witness | None
     reason: str = ""
+    smt2: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class DiffResult:
     verdict: Verdict  # SAT: new access found (fail); UNSAT: pass; UNKNOWN
     witnesses: tuple[Witness, ...] = ()
     reason: str = ""
+    smt2: str = ""
 
 
 @dataclass
@@ -54,9 +56,12 @@ class _Pair:
         self.compiled_b = compile_subject(self.b, keys, self.semantics)
         self.session = Session([self.compiled_a.allowed, self.compiled_b.allowed], keys, self.timeout)
 
-    def only(self, first: Subject, second: Subject, count: int = 1) -> DiffResult:
+    def goal(self, first: Subject, second: Subject) -> Formula:
         allowed = {id(self.a): self.compiled_a.allowed, id(self.b): self.compiled_b.allowed}
-        goal = conj([allowed[id(first)], neg(allowed[id(second)])])
+        return conj([allowed[id(first)], neg(allowed[id(second)])])
+
+    def only(self, first: Subject, second: Subject, count: int = 1) -> DiffResult:
+        goal = self.goal(first, second)
 
         def confirm(request: Request) -> bool:
             return first.allows(request, self.semantics) and not second.allows(request, self.semantics)
@@ -77,25 +82,34 @@ class _Pair:
 
 
 def check_equivalent(
-    a: Subject, b: Subject, *, semantics: Semantics = DEFAULT_SEMANTICS, timeout: float = 30.0
+    a: Subject,
+    b: Subject,
+    *,
+    semantics: Semantics = DEFAULT_SEMANTICS,
+    timeout: float = 30.0,
+    emit_smt2: bool = False,
 ) -> EquivResult:
     """The relation between the requests A allows and the requests B allows."""
     try:
         pair = _Pair(a, b, semantics, timeout)
+        forward = pair.only(a, b)
+        backward = pair.only(b, a)
     except Unsupported as exc:
         return EquivResult(Relation.UNKNOWN, None, None, str(exc))
-    forward = pair.only(a, b)
-    backward = pair.only(b, a)
+    smt2 = ""
+    if emit_smt2:
+        smt2 = "; requests A allows and B does not\n" + pair.session.smt2(pair.goal(a, b))
+        smt2 += "(reset)\n; requests B allows and A does not\n" + pair.session.smt2(pair.goal(b, a))
     if Verdict.UNKNOWN in (forward.verdict, backward.verdict):
         reason = forward.reason or backward.reason
-        return EquivResult(Relation.UNKNOWN, _first(forward), _first(backward), reason)
+        return EquivResult(Relation.UNKNOWN, _first(forward), _first(backward), reason, smt2)
     relation = {
         (False, False): Relation.EQUIVALENT,
         (False, True): Relation.LESS,
         (True, False): Relation.MORE,
         (True, True): Relation.INCOMPARABLE,
     }[(bool(forward.witnesses), bool(backward.witnesses))]
-    return EquivResult(relation, _first(forward), _first(backward))
+    return EquivResult(relation, _first(forward), _first(backward), "", smt2)
 
 
 def check_no_new_access(
@@ -105,13 +119,18 @@ def check_no_new_access(
     max_witnesses: int = 5,
     semantics: Semantics = DEFAULT_SEMANTICS,
     timeout: float = 30.0,
+    emit_smt2: bool = False,
 ) -> DiffResult:
     """Access Analyzer's check-no-new-access: requests NEW allows that OLD does not."""
     try:
         pair = _Pair(old, new, semantics, timeout)
+        result = pair.only(new, old, max_witnesses)
     except Unsupported as exc:
         return DiffResult(Verdict.UNKNOWN, (), str(exc))
-    return pair.only(new, old, max_witnesses)
+    if emit_smt2:
+        smt2 = "; requests NEW allows and OLD does not\n" + pair.session.smt2(pair.goal(new, old))
+        result = DiffResult(result.verdict, result.witnesses, result.reason, smt2)
+    return result
 
 
 def _first(result: DiffResult) -> Witness | None:

@@ -58,6 +58,7 @@ class Session:
         goal: Formula,
         confirm: Callable[[Request], bool],
         extra: Sequence[z3.BoolRef] = (),
+        complete: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ) -> tuple[Outcome, Witness | None]:
         """Solve `goal`; a model is decoded and must satisfy `confirm` (the concrete evaluator)."""
         outcome = check_preferring(self.assertions(goal, extra), preferences(self.encoder), self.timeout)
@@ -65,6 +66,8 @@ class Session:
             return outcome, None
         assert outcome.model is not None
         document = decode_request(self.encoder, outcome.model)
+        if complete is not None:
+            document = complete(document)
         request = request_from_document(document)
         if not confirm(request):
             raise InternalError(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from iamproof.ast import Effect, Policy
+from iamproof.ast import Effect, Policy, Statement
 from iamproof.errors import InputError
 from iamproof.evaluate.decision import Decision, PolicyKind, PolicySet, evaluate
 from iamproof.evaluate.request import Request
 from iamproof.evaluate.semantics import Semantics
-from iamproof.evaluate.single_policy import policy_allows
+from iamproof.evaluate.single_policy import policy_allows, policy_hits
 from iamproof.smt.compile_conditions import ConditionCompiler
 from iamproof.smt.compile_decision import compile_policy_set
 from iamproof.smt.compile_statements import CompiledStatement, StatementCompiler
@@ -64,3 +64,13 @@ def compile_subject(subject: Subject, keys: dict[str, KeyInfo], semantics: Seman
     allow = disj(s.applies_to_anyone_named() for s in statements if s.effect is Effect.ALLOW)
     deny = disj(s.applies_to_anyone_named() for s in statements if s.effect is Effect.DENY)
     return CompiledSubject(subject, conj([allow, neg(deny)]), statements)
+
+
+def granting_statements(subject: Subject, request: Request, semantics: Semantics) -> list[tuple[str, Statement]]:
+    """The statements of a subject that allow a request: (policy label, statement)."""
+    if subject.policy is not None:
+        hits = policy_hits(subject.policy, subject.kind, request, semantics)
+        return [(subject.label, h.statement) for h in hits if h.statement.effect is Effect.ALLOW]
+    assert subject.policy_set is not None
+    result = evaluate(subject.policy_set, request, semantics)
+    return [(f"{subject.label}:{h.ref.label}", h.statement) for h in result.deciding]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from iamproof.evaluate.request import PrincipalType, RequestPrincipal
-from iamproof.patterns import Glob, literal_glob
+from iamproof.evaluate.conditions import arn_like
+from iamproof.evaluate.request import PrincipalType, Request, RequestPrincipal
+from iamproof.patterns import Glob, glob_match, literal_glob
 from iamproof.smt.formula import (
     TRUE,
     BinaryIs,
@@ -38,6 +40,27 @@ class RequestTemplate:
     resource_account: str | None = None
     context: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # lower-case key -> values; None: absent
     closed_context: bool = False  # keys not in `context` are absent
+
+    def fits(self, request: Request) -> bool:
+        """Does a concrete request fit this template? (Checked on every witness.)"""
+        if self.principal is not None and self.principal != request.principal:
+            return False
+        if self.action is not None and not glob_match(self.action, request.action, ignore_case=True):
+            return False
+        if self.resource is not None and not arn_like(self.resource, request.resource):
+            return False
+        if self.resource_account is not None and self.resource_account != request.resource_account:
+            return False
+        return all(set(request.lookup(key) or ()) == set(values or ()) for key, values in self.context.items())
+
+    def complete(self, document: dict[str, Any]) -> dict[str, Any]:
+        """Add the pinned context keys that no policy reads to a decoded witness."""
+        context = dict(document.get("context", {}))
+        known = {key.lower() for key in context}
+        for key, values in self.context.items():
+            if key not in known and values:
+                context[key] = list(values) if len(values) > 1 else values[0]
+        return {**document, "context": context} if context else document
 
     def widen_keys(self, keys: dict[str, KeyInfo]) -> None:
         """Give multivalued keys enough elements for the pinned values."""

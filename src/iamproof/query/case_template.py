@@ -1,0 +1,78 @@
+"""Case files for `can`: the policies, and a request whose fields may be omitted or given as patterns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from iamproof.errors import InputError
+from iamproof.evaluate.case_file import context_from_node, policy_set_from_node
+from iamproof.evaluate.decision import PolicySet
+from iamproof.evaluate.request import parse_principal
+from iamproof.parsing.documents import read_text
+from iamproof.parsing.json_tree import JObject, JString, JValue, describe, parse_json, to_python
+from iamproof.patterns import parse_glob
+from iamproof.query.template import RequestTemplate
+
+REQUEST_KEYS = ("principal", "action", "resource", "resource_account", "context", "other_context")
+
+
+@dataclass(frozen=True)
+class TemplateCase:
+    path: str
+    policies: PolicySet
+    template: RequestTemplate
+
+
+def load_template_case(path: str | Path) -> TemplateCase:
+    name = str(path)
+    root = parse_json(read_text(path), name)
+    if not isinstance(root, JObject):
+        raise InputError(f"a case file must be an object, not {describe(root)}", root.span)
+    for member in root:
+        if member.key not in ("policies", "request"):
+            raise InputError(f"unknown key {member.key!r}; expected policies, request", member.key_span)
+    policies_member = root.get("policies")
+    policies = policy_set_from_node(policies_member.value, Path(path).parent) if policies_member else PolicySet()
+    request_member = root.get("request")
+    template = template_from_node(request_member.value) if request_member else RequestTemplate()
+    return TemplateCase(name, policies, template)
+
+
+def template_from_node(node: JValue) -> RequestTemplate:
+    """`principal` exact; `action` and `resource` wildcard patterns; `context` pins keys (null: absent).
+
+    `"other_context": "absent"` makes every key not listed absent; by default they are free.
+    """
+    if not isinstance(node, JObject):
+        raise InputError(f"'request' must be an object, not {describe(node)}", node.span)
+    for member in node:
+        if member.key not in REQUEST_KEYS:
+            raise InputError(
+                f"unknown request key {member.key!r}; expected one of {', '.join(REQUEST_KEYS)}", member.key_span
+            )
+    principal = node.get("principal")
+    action, resource = _pattern(node, "action"), _pattern(node, "resource")
+    account = _pattern(node, "resource_account")
+    context_member = node.get("context")
+    context, _ = context_from_node(context_member.value) if context_member else ({}, frozenset())
+    closed = _pattern(node, "other_context")
+    if closed not in (None, "absent", "free"):
+        raise InputError('\'other_context\' must be "absent" or "free"', node.span)
+    return RequestTemplate(
+        principal=parse_principal(to_python(principal.value), principal.value.span) if principal else None,
+        action=parse_glob(action) if action is not None else None,
+        resource=parse_glob(resource) if resource is not None else None,
+        resource_account=account,
+        context=dict(context),
+        closed_context=closed == "absent",
+    )
+
+
+def _pattern(node: JObject, key: str) -> str | None:
+    member = node.get(key)
+    if member is None:
+        return None
+    if not isinstance(member.value, JString) or not member.value.value:
+        raise InputError(f"request {key!r} must be a non-empty string", member.value.span)
+    return member.value.value
