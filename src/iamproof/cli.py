@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -16,12 +17,14 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from iamproof.commands import eval_cmd, symbolic_cmds
+    from iamproof.commands import check_cmds, eval_cmd, symbolic_cmds
 
     cli.add_command(eval_cmd.eval_command)
     cli.add_command(symbolic_cmds.can_command)
     cli.add_command(symbolic_cmds.equiv_command)
     cli.add_command(symbolic_cmds.diff_command)
+    cli.add_command(check_cmds.check_not_granted_command)
+    cli.add_command(check_cmds.check_public_command)
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -41,6 +44,11 @@ def run(argv: list[str] | None = None) -> int:
     except RecursionError:
         click.echo("iamproof: error: input is nested too deeply", err=True)
         return 2
+    except Exception as exc:  # a bug of ours: report it briefly, never as a bare traceback
+        if os.environ.get("IAMPROOF_DEBUG"):
+            raise
+        click.echo(f"iamproof: internal error: {type(exc).__name__}: {exc} (set IAMPROOF_DEBUG=1 for details)", err=True)
+        return 4
     return result if isinstance(result, int) else 0
 
 

@@ -33,12 +33,12 @@ def _kind_option(function: click.decorators.FC) -> click.decorators.FC:
     )
 
 
-def _view(witness: Witness, title: str, subject: Subject, semantics: Semantics) -> WitnessView:
+def witness_view(witness: Witness, title: str, subject: Subject, semantics: Semantics) -> WitnessView:
     refs = tuple(StatementRef(label, s) for label, s in granting_statements(subject, witness.request, semantics))
     return WitnessView(title, witness.document, refs)
 
 
-def _emit(view: QueryView, output_format: str, answer_key: str, witnesses_key: str, rule: str) -> None:
+def emit_view(view: QueryView, output_format: str, answer_key: str, witnesses_key: str, rule: str) -> None:
     if output_format == "json":
         click.echo(render_json(view, answer_key, witnesses_key), nl=False)
     elif output_format == "sarif":
@@ -70,9 +70,9 @@ def can_command(
         "no": "NO: no request that fits the case is allowed (proved)",
         "unknown": "UNKNOWN: the question could not be decided",
     }
-    witnesses = (_view(result.witness, "allowed", subject, semantics),) if result.witness else ()
+    witnesses = (witness_view(result.witness, "allowed", subject, semantics),) if result.witness else ()
     view = QueryView("can", answer, summaries[answer], witnesses, result.reason)
-    _emit(view, output_format, "answer", "witnesses", "ALLOWED_REQUEST")
+    emit_view(view, output_format, "answer", "witnesses", "ALLOWED_REQUEST")
     return {"yes": 0, "no": 1, "unknown": EXIT_UNKNOWN}[answer]
 
 
@@ -102,9 +102,9 @@ def equiv_command(
     write_smt2(emit_smt2, result.smt2)
     witnesses: list[WitnessView] = []
     if result.only_a:
-        witnesses.append(_view(result.only_a, f"allowed by {first}, not by {second}", a, semantics))
+        witnesses.append(witness_view(result.only_a, f"allowed by {first}, not by {second}", a, semantics))
     if result.only_b:
-        witnesses.append(_view(result.only_b, f"allowed by {second}, not by {first}", b, semantics))
+        witnesses.append(witness_view(result.only_b, f"allowed by {second}, not by {first}", b, semantics))
     summary = {
         Relation.EQUIVALENT: f"EQUIVALENT: {first} and {second} allow exactly the same requests",
         Relation.LESS: f"LESS: {first} allows a strict subset of what {second} allows",
@@ -113,7 +113,7 @@ def equiv_command(
         Relation.UNKNOWN: "UNKNOWN: the comparison could not be decided",
     }[result.relation]
     view = QueryView("equiv", result.relation.value, summary, tuple(witnesses), result.reason)
-    _emit(view, output_format, "relation", "witnesses", "ACCESS_DIFFERENCE")
+    emit_view(view, output_format, "relation", "witnesses", "ACCESS_DIFFERENCE")
     if result.relation is Relation.UNKNOWN:
         return EXIT_UNKNOWN
     return 0 if result.relation is Relation.EQUIVALENT else 1
@@ -149,12 +149,12 @@ def diff_command(
     )
     write_smt2(emit_smt2, result.smt2)
     answer = {Verdict.SAT: "fail", Verdict.UNSAT: "pass", Verdict.UNKNOWN: "unknown"}[result.verdict]
-    witnesses = tuple(_view(w, f"allowed by {new}, not by {old}", after, semantics) for w in result.witnesses)
+    witnesses = tuple(witness_view(w, f"allowed by {new}, not by {old}", after, semantics) for w in result.witnesses)
     summary = {
         "pass": f"PASS: {new} grants no access that {old} does not (proved)",
         "fail": f"FAIL: {new} grants new access ({len(witnesses)} example request(s))",
         "unknown": "UNKNOWN: the check could not be decided",
     }[answer]
     view = QueryView("diff", answer, summary, witnesses, result.reason)
-    _emit(view, output_format, "result", "new_access", "NEW_ACCESS")
+    emit_view(view, output_format, "result", "new_access", "NEW_ACCESS")
     return {"pass": 0, "fail": 1, "unknown": EXIT_UNKNOWN}[answer]

@@ -12,7 +12,7 @@ from iamproof.evaluate.semantics import DEFAULT_SEMANTICS, Semantics
 from iamproof.query.session import Session, Witness
 from iamproof.query.solver import Verdict
 from iamproof.query.subjects import Subject, compile_subject
-from iamproof.smt.formula import Formula, conj, neg
+from iamproof.smt.formula import Formula, Slot, conj, neg
 from iamproof.smt.keys import Unsupported, collect_keys
 
 
@@ -67,9 +67,13 @@ class _Pair:
             return first.allows(request, self.semantics) and not second.allows(request, self.semantics)
 
         witnesses: list[Witness] = []
-        blocks: list[z3.BoolRef] = []
+        pairs: list[z3.BoolRef] = []  # excludes each earlier (action, resource)
+        actions: list[z3.BoolRef] = []  # excludes each earlier action: tried first, for variety
         for _ in range(count):
-            outcome, witness = self.session.solve(goal, confirm, blocks)
+            outcome, witness = self.session.solve(goal, confirm, pairs + actions)
+            if witness is None and actions and outcome.verdict is Verdict.UNSAT:
+                outcome, witness = self.session.solve(goal, confirm, pairs)
+                actions = []
             if outcome.verdict is Verdict.UNKNOWN:
                 if witnesses:
                     break
@@ -77,7 +81,10 @@ class _Pair:
             if witness is None:
                 break
             witnesses.append(witness)
-            blocks.append(self.session.block(outcome))
+            pairs.append(self.session.block(outcome))
+            if not actions and len(witnesses) > 1:
+                continue
+            actions.append(self.session.block(outcome, (Slot.ACTION,)))
         return DiffResult(Verdict.SAT if witnesses else Verdict.UNSAT, tuple(witnesses))
 
 

@@ -75,11 +75,11 @@ class Session:
             )
         return outcome, Witness(request, document)
 
-    def block(self, outcome: Outcome) -> z3.BoolRef:
-        """A constraint that excludes the action and resource cells of a model (for distinct witnesses)."""
+    def block(self, outcome: Outcome, slots: Sequence[Slot] = (Slot.ACTION, Slot.RESOURCE)) -> z3.BoolRef:
+        """Excludes the action and resource (cells) of a model, so that the next witness differs."""
         assert outcome.model is not None
         parts: list[z3.BoolRef] = []
-        for slot in (Slot.ACTION, Slot.RESOURCE):
+        for slot in slots:
             var = self.encoder.cell_vars.get(slot)
             term = var if var is not None else self.encoder.string(slot)
             parts.append(term == outcome.model.eval(term, model_completion=True))

@@ -13,6 +13,8 @@ RULES = {
     "ALLOWED_REQUEST": "A request of the kind asked about is allowed",
     "ACCESS_DIFFERENCE": "The two policies allow different requests",
     "NEW_ACCESS": "The new policy grants access the old one does not",
+    "ACCESS_GRANTED": "The policy grants access that must not be granted",
+    "PUBLIC_ACCESS": "The policy grants access to principals outside the account",
 }
 
 
