@@ -47,7 +47,8 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug of ours: report it briefly, never as a bare traceback
         if os.environ.get("IAMPROOF_DEBUG"):
             raise
-        click.echo(f"iamproof: internal error: {type(exc).__name__}: {exc} (set IAMPROOF_DEBUG=1 for details)", err=True)
+        detail = f"{type(exc).__name__}: {exc}"
+        click.echo(f"iamproof: internal error: {detail} (set IAMPROOF_DEBUG=1 for details)", err=True)
         return 4
     return result if isinstance(result, int) else 0
 

@@ -1,30 +1,66 @@
 """JSON text → a tree of frozen nodes that remember where they came from.
 
-The Lark grammar `grammar/policy.lark` recognises strict JSON; the transformer here builds the nodes,
-rejects duplicate keys (AWS does too) and the parse errors are mapped to `file:line:col: message`.
+The Lark grammar `grammar/policy.lark` recognises strict JSON (RFC 8259); the transformer here builds
+the nodes and rejects duplicate keys (AWS does too), unpaired surrogates and nesting deeper than
+`MAX_DEPTH`. Every failure is an `InputError` at `file:line:col` (1-based; columns count characters)
+with a message that says what is wrong and, where it can, what to write instead.
+
+A JSON document can itself hold a JSON document as a string (`aws lambda get-policy` does that);
+`parse_embedded_json` parses such a string with positions that point into the outer file.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from functools import cache
 
-from lark import Lark, Token, Transformer_NonRecursive, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark import Lark, Token, Transformer_NonRecursive
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
+from lark.lark import PostLex
 
 from iamproof.errors import InputError
 from iamproof.parsing.grammar_files import grammar_text
 from iamproof.span import Span
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
+"""Longest input accepted, in characters (far above any AWS policy size limit)."""
+MAX_DEPTH = 100
+"""Deepest nesting of objects and lists accepted (policies and AWS CLI outputs need about ten)."""
+
+Origin = Callable[[int], tuple[int, int]]
+"""Maps an offset in a parsed text to the (line, column) it came from in the file."""
 
 
 @dataclass(frozen=True)
 class JString:
+    """A string value; `raw` is the token as written (quotes included) when it contains escapes."""
+
     value: str
     span: Span
+    raw: str | None = field(default=None, compare=False, repr=False)
+    locate: Origin | None = field(default=None, compare=False, repr=False)
+
+    def locator(self) -> Callable[[int], tuple[int, int]]:
+        """Maps an index into `value` (up to len(value), the closing quote) to its (line, column)."""
+        offsets = string_offsets(self.raw) if self.raw is not None else None
+        locate, line, column = self.locate, self.span.line, self.span.column
+
+        def at(index: int) -> tuple[int, int]:
+            offset = offsets[index] if offsets is not None else index + 1
+            return locate(offset) if locate is not None else (line, column + offset)
+
+        return at
+
+    def char_span(self, index: int, length: int = 1) -> Span:
+        """The span of `value[index:index + length]` in the source."""
+        at = self.locator()
+        index = max(0, min(index, len(self.value)))
+        end = min(index + max(length, 0), len(self.value))
+        (line, column), (end_line, end_column) = at(index), at(end)
+        return Span(self.span.file, line, column, end_line, end_column if end > index else end_column + 1)
 
 
 @dataclass(frozen=True)
@@ -101,20 +137,52 @@ def to_python(node: JValue) -> object:
     return node.value
 
 
-_TOKEN_NAMES = {
-    "LBRACE": "'{'",
-    "RBRACE": "'}'",
-    "LSQB": "'['",
-    "RSQB": "']'",
-    "COMMA": "','",
-    "COLON": "':'",
-    "STRING": "a string",
-    "NUMBER": "a number",
-    "TRUE": "true",
-    "FALSE": "false",
-    "NULL": "null",
-    "$END": "end of input",
-}
+def string_offsets(raw: str) -> list[int]:
+    """For a JSON string token, the offset in `raw` of each decoded character, then of the closing quote."""
+    offsets: list[int] = []
+    index, end = 1, len(raw) - 1
+    while index < end:
+        offsets.append(index)
+        if raw[index] != "\\":
+            index += 1
+        elif raw[index + 1] != "u":
+            index += 2
+        elif _HIGH.fullmatch(raw, index, index + 6) and _LOW.fullmatch(raw, index + 6, index + 12):
+            index += 12  # a surrogate pair decodes to one character
+        else:
+            index += 6
+    offsets.append(end)
+    return offsets
+
+
+_HIGH = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}")
+_LOW = re.compile(r"\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+# --- parsing ---------------------------------------------------------------------------------------
+
+
+class _TooDeep(Exception):
+    def __init__(self, token: Token) -> None:
+        super().__init__("nesting limit")
+        self.token = token
+
+
+class _DepthLimit(PostLex):
+    """Stops the token stream at the first bracket that opens level MAX_DEPTH + 1."""
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        depth = 0
+        for token in stream:
+            kind = token.type
+            if kind == "LBRACE" or kind == "LSQB":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _TooDeep(token)
+            elif kind == "RBRACE" or kind == "RSQB":
+                depth -= 1
+            yield token
 
 
 @cache
@@ -122,86 +190,124 @@ def _parser() -> Lark:
     return Lark(
         grammar_text("policy.lark"),
         parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
+        lexer="basic",
+        postlex=_DepthLimit(),
         maybe_placeholders=False,
     )
 
 
 class _Builder(Transformer_NonRecursive):
-    def __init__(self, file: str) -> None:
-        super().__init__()
+    """Parse tree → nodes. Scalars arrive as tokens (the grammar inlines them)."""
+
+    def __init__(self, file: str, origin: Origin | None) -> None:
+        super().__init__(visit_tokens=True)
         self._file = file
+        self._origin = origin
 
-    def _span(self, start: Token, end: Token | None = None) -> Span:
-        last = end or start
-        return Span(self._file, start.line or 0, start.column or 0, last.end_line or 0, last.end_column or 0)
+    def _span(self, first: Token, last: Token) -> Span:
+        if self._origin is None:
+            return Span(self._file, first.line or 0, first.column or 0, last.end_line or 0, last.end_column or 0)
+        line, column = self._origin(first.start_pos or 0)
+        end_line, end_column = self._origin(last.end_pos or 0)
+        return Span(self._file, line, column, end_line, end_column)
 
-    def string(self, children: list[Token]) -> JString:
-        token = children[0]
-        return JString(json.loads(str(token)), self._span(token))
+    def STRING(self, token: Token) -> JString:
+        raw = str(token)
+        escaped = "\\" in raw
+        value = json.loads(raw) if escaped else raw[1:-1]
+        locate: Origin | None = None
+        if self._origin is not None:
+            origin, start = self._origin, token.start_pos or 0
 
-    def number(self, children: list[Token]) -> JNumber:
-        return JNumber(str(children[0]), self._span(children[0]))
+            def locate(offset: int) -> tuple[int, int]:
+                return origin(start + offset)
 
-    @v_args(meta=True)
-    def true(self, meta: object, children: list[Token]) -> JBool:
-        return JBool(True, self._meta_span(meta))
+        node = JString(value, self._span(token, token), raw if escaped else None, locate)
+        if not value.isascii():
+            surrogate = _SURROGATE.search(value)
+            if surrogate is not None:
+                index = surrogate.start()
+                raise InputError(
+                    f"invalid string: unpaired surrogate \\u{ord(value[index]):04x} is not a character",
+                    node.char_span(index),
+                )
+        return node
 
-    @v_args(meta=True)
-    def false(self, meta: object, children: list[Token]) -> JBool:
-        return JBool(False, self._meta_span(meta))
+    def NUMBER(self, token: Token) -> JNumber:
+        return JNumber(str(token), self._span(token, token))
 
-    @v_args(meta=True)
-    def null(self, meta: object, children: list[Token]) -> JNull:
-        return JNull(self._meta_span(meta))
+    def TRUE(self, token: Token) -> JBool:
+        return JBool(True, self._span(token, token))
 
-    def _meta_span(self, meta: object) -> Span:
-        return Span(
-            self._file,
-            getattr(meta, "line", 0),
-            getattr(meta, "column", 0),
-            getattr(meta, "end_line", 0),
-            getattr(meta, "end_column", 0),
-        )
+    def FALSE(self, token: Token) -> JBool:
+        return JBool(False, self._span(token, token))
 
-    @v_args(meta=True)
-    def array(self, meta: object, children: list[JValue]) -> JArray:
-        return JArray(tuple(children), self._meta_span(meta))
+    def NULL(self, token: Token) -> JNull:
+        return JNull(self._span(token, token))
+
+    def array(self, children: list[object]) -> JArray:
+        first, last = children[0], children[-1]
+        assert isinstance(first, Token) and isinstance(last, Token)
+        items = children[1:-1]
+        return JArray(tuple(items), self._span(first, last))  # type: ignore[arg-type]
 
     def pair(self, children: list[object]) -> JMember:
-        key_token, value = children
-        assert isinstance(key_token, Token)
-        return JMember(json.loads(str(key_token)), self._span(key_token), value)  # type: ignore[arg-type]
+        key, value = children
+        assert isinstance(key, JString)
+        return JMember(key.value, key.span, value)  # type: ignore[arg-type]
 
-    @v_args(meta=True)
-    def object(self, meta: object, children: list[JMember]) -> JObject:
+    def object(self, children: list[object]) -> JObject:
+        first, last = children[0], children[-1]
+        assert isinstance(first, Token) and isinstance(last, Token)
+        members: tuple[JMember, ...] = tuple(children[1:-1])  # type: ignore[arg-type]
         seen: dict[str, JMember] = {}
-        for member in children:
-            if member.key in seen:
-                first = seen[member.key].key_span
+        for member in members:
+            earlier = seen.get(member.key)
+            if earlier is not None:
+                where = earlier.key_span
                 raise InputError(
-                    f"duplicate key {member.key!r} (first at line {first.line}, column {first.column})",
+                    f"duplicate key {member.key!r} (first at line {where.line}, column {where.column})",
                     member.key_span,
                 )
             seen[member.key] = member
-        return JObject(tuple(children), self._meta_span(meta))
+        return JObject(members, self._span(first, last))
 
 
 def parse_json(text: str, file: str) -> JValue:
     """Parse JSON text into positioned nodes, or raise InputError with file:line:col."""
+    return _parse(text, file, None)
+
+
+def parse_embedded_json(text: str, file: str, origin: Origin) -> JValue:
+    """Parse JSON text that came from inside a file; `origin` maps offsets in `text` to file positions."""
+    return _parse(text, file, origin)
+
+
+def _parse(text: str, file: str, origin: Origin | None) -> JValue:
     if len(text) > MAX_INPUT_BYTES:
-        raise InputError(f"input is larger than {MAX_INPUT_BYTES} bytes", Span.whole_file(file))
-    if text.startswith("\ufeff"):
+        raise InputError(f"input is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB", Span.whole_file(file))
+    if text.startswith("\ufeff"):  # a byte order mark is not part of the text, nor of its columns
         text = text[1:]
-    if not text.strip():
-        raise InputError("empty input; expected a JSON value", Span.whole_file(file))
+        if origin is not None:
+            outer = origin
+
+            def origin(offset: int) -> tuple[int, int]:
+                return outer(offset + 1)
+
+    if not text.strip(" \t\r\n"):
+        raise InputError("empty input; expected a JSON value", _point(text, file, origin, 0))
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
-        raise _syntax_error(exc, text, file) from None
+        message, offset = _syntax_problem(exc, text, origin)
+        raise InputError(message, _point(text, file, origin, offset)) from None
+    except _TooDeep as exc:
+        offset = exc.token.start_pos or 0
+        raise InputError(
+            f"JSON is nested more than {MAX_DEPTH} levels deep", _point(text, file, origin, offset)
+        ) from None
     try:
-        result: JValue = _Builder(file).transform(tree)
+        result: JValue = _Builder(file, origin).transform(tree)
     except VisitError as exc:
         if isinstance(exc.orig_exc, InputError):
             raise exc.orig_exc from None
@@ -209,58 +315,218 @@ def parse_json(text: str, file: str) -> JValue:
     return result
 
 
-def _syntax_error(exc: UnexpectedInput, text: str, file: str) -> InputError:
-    line, column = exc.line, exc.column
-    eof = isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
-    if isinstance(exc, UnexpectedEOF) or eof or line is None or line < 1:
-        return InputError("unexpected end of input; the JSON value is incomplete", _end_span(text, file))
-    span = Span(file, line, column, line, column + 1)
-    if isinstance(exc, UnexpectedCharacters):
-        return InputError(_bad_character_message(text, exc.pos_in_stream or 0), span)
+def _position(text: str, origin: Origin | None, offset: int) -> tuple[int, int]:
+    if origin is not None:
+        return origin(offset)
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _point(text: str, file: str, origin: Origin | None, offset: int) -> Span:
+    line, column = _position(text, origin, offset)
+    return Span(file, line, column, line, column + 1)
+
+
+# --- syntax errors: what went wrong, in words --------------------------------------------------------
+
+_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"')
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-")
+_SCAN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+_NAMED_CHARS = {
+    "\ufeff": "a byte order mark (U+FEFF)",
+    "\u00a0": "a non-breaking space (U+00A0)",
+    "\u201c": "a typographic quote (U+201C); JSON strings need plain double quotes",
+    "\u201d": "a typographic quote (U+201D); JSON strings need plain double quotes",
+    "\u2018": "a typographic quote (U+2018); JSON strings need plain double quotes",
+    "\u2019": "a typographic quote (U+2019); JSON strings need plain double quotes",
+}
+
+
+def _syntax_problem(exc: UnexpectedInput, text: str, origin: Origin | None) -> tuple[str, int]:
+    """The message and the offset of a syntax error."""
     if isinstance(exc, UnexpectedToken):
-        return InputError(_unexpected_token_message(exc, text), span)
-    return InputError("invalid JSON", span)
+        eof = exc.token.type == "$END"
+        offset = len(text) if eof else exc.token.start_pos or 0
+    elif isinstance(exc, UnexpectedCharacters):
+        eof, offset = False, exc.pos_in_stream or 0
+    else:  # UnexpectedEOF: the LALR parser reports the end of input as an UnexpectedToken, but be safe
+        eof, offset = True, len(text)
+    if not eof:
+        lexical = _lexical_problem(text, offset)
+        if lexical is not None:
+            return lexical
+    return _structural_problem(text, offset, eof, origin)
 
 
-def _end_span(text: str, file: str) -> Span:
-    lines = text.split("\n")
-    return Span(file, len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 1)
-
-
-def _bad_character_message(text: str, pos: int) -> str:
-    char = text[pos]
+def _lexical_problem(text: str, offset: int) -> tuple[str, int] | None:
+    """A malformed token at `offset` (string, number, literal, comment, stray character), if any."""
+    char = text[offset]
     if char == '"':
-        return "unterminated string, or a string with a control character or an invalid escape"
+        return _string_problem(text, offset)
     if char == "'":
-        return "single-quoted strings are not JSON; use double quotes"
-    if char in "/#":
-        return "comments are not allowed in JSON"
-    word = _word_at(text, pos)
-    if word:
-        return f"unexpected {word!r}; strings must be in double quotes"
-    return f"unexpected character {char!r}"
+        return "single-quoted strings are not JSON; use double quotes", offset
+    if char == "#" or text.startswith(("//", "/*"), offset):
+        return "comments are not allowed in JSON", offset
+    if char in _WORD_CHARS:
+        return _word_problem(text, offset)
+    if char in "{}[]:,":
+        return None
+    name = _NAMED_CHARS.get(char) or (repr(char) if char.isprintable() else f"U+{ord(char):04X}")
+    return f"unexpected character {name}", offset
 
 
-def _word_at(text: str, pos: int) -> str:
-    end = pos
-    while end < len(text) and (text[end].isalnum() or text[end] in "_-+."):
+def _string_problem(text: str, start: int) -> tuple[str, int] | None:
+    if _STRING.match(text, start):
+        return None
+    index = start + 1
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            escape = text[index + 1 : index + 2]
+            if escape == "u" and not re.fullmatch(r"[0-9a-fA-F]{4}", text[index + 2 : index + 6]):
+                return "invalid \\u escape in a string: it needs exactly 4 hexadecimal digits", index
+            if escape and escape not in '"\\/bfnrtu':
+                return (
+                    f"invalid escape '\\{escape}' in a string; JSON allows \\\" \\\\ \\/ \\b \\f \\n \\r \\t"
+                    " and \\uXXXX (write a backslash as \\\\)",
+                    index,
+                )
+            index += 2
+        elif char in "\r\n":
+            break
+        elif char < " ":
+            escape = {"\t": "\\t", "\b": "\\b", "\f": "\\f"}.get(char, f"\\u{ord(char):04x}")
+            return f"control character U+{ord(char):04X} is not allowed in a string; write it as {escape}", index
+        else:
+            index += 1
+    return "unterminated string: the closing '\"' is missing on this line", start
+
+
+def _word_problem(text: str, offset: int) -> tuple[str, int] | None:
+    start, end = offset, offset
+    while start > 0 and text[start - 1] in _WORD_CHARS:
+        start -= 1
+    while end < len(text) and text[end] in _WORD_CHARS:
         end += 1
-    return text[pos:end]
+    word = text[start:end]
+    if word in ("true", "false", "null") or _NUMBER.fullmatch(word):
+        return None
+    bare = word.lstrip("+-")
+    if bare in ("NaN", "Infinity", "inf", "nan"):
+        return f"{word!r} is not a JSON number; write it as a string if it is meant as text", start
+    if word[0] in "0123456789+-.":
+        return f"invalid number {word!r}: {_number_problem(word)}", start
+    if word.lower() in ("true", "false", "null"):
+        return f"unexpected {word!r}; JSON literals are lower-case: {word.lower()}", start
+    if word in ("None", "nil", "undefined"):
+        return f"unexpected {word!r}; JSON writes a missing value as null", start
+    return f"unexpected {word!r}; strings must be in double quotes", start
 
 
-def _unexpected_token_message(exc: UnexpectedToken, text: str) -> str:
-    token = exc.token
-    expected = sorted(_TOKEN_NAMES.get(name, name) for name in exc.expected)
-    found = "end of input" if token.type == "$END" else repr(str(token))
-    if token.type in ("RBRACE", "RSQB") and _previous_significant(text, token.start_pos or 0) == ",":
-        return f"trailing comma before {found} is not allowed"
-    if token.type == "$END":
-        return "unexpected end of input; the JSON value is incomplete"
-    return f"unexpected {found}; expected {' or '.join(expected)}"
+def _number_problem(word: str) -> str:
+    if word.startswith("+"):
+        return "a JSON number cannot start with '+'"
+    if re.match(r"-?0[xX]", word):
+        return "hexadecimal numbers are not JSON"
+    if re.match(r"-?0[0-9]", word):
+        return "a JSON number cannot have leading zeros"
+    if re.match(r"-?\.", word):
+        return "a JSON number needs a digit before the decimal point"
+    if re.search(r"\.(?![0-9])", word):
+        return "a JSON number needs a digit after the decimal point"
+    if re.search(r"[eE](?![+-]?[0-9])", word):
+        return "a JSON number needs digits in its exponent"
+    if word == "-":
+        return "'-' must be followed by digits"
+    return "not a JSON number"
 
 
-def _previous_significant(text: str, pos: int) -> str:
-    index = pos - 1
-    while index >= 0 and text[index] in " \t\r\n":
-        index -= 1
-    return text[index] if index >= 0 else ""
+@dataclass
+class _Context:
+    """Where the parser stood: the open brackets (offsets) and the last token before the error."""
+
+    open: list[int]
+    last: str  # "", "{", "[", ",", ":", "key", "value"
+    last_offset: int
+    key: str
+
+
+def _scan(text: str, end: int) -> _Context:
+    """Re-read the (valid) prefix text[:end] to learn the innermost container and the last token."""
+    context = _Context([], "", 0, "")
+    for match in _SCAN.finditer(text, 0, end):
+        token, offset = match.group(), match.start()
+        context.last_offset = offset
+        if token in ("{", "["):
+            context.open.append(offset)
+            context.last = token
+        elif token in ("}", "]"):
+            context.open.pop()
+            context.last = "value"
+        elif token in (",", ":"):
+            context.last = token
+        elif token.startswith('"') and context.open and text[context.open[-1]] == "{" and context.last in ("{", ","):
+            context.last, context.key = "key", token
+        else:
+            context.last = "value"
+    return context
+
+
+def _structural_problem(text: str, offset: int, eof: bool, origin: Origin | None) -> tuple[str, int]:
+    """A well-formed token (or the end of input) where the grammar does not allow it."""
+    context = _scan(text, offset)
+    if eof:
+        offset = len(text.rstrip(" \t\r\n"))
+        if not context.open:
+            return "unexpected end of input; expected a JSON value", offset
+        return f"unexpected end of input: {_opened(text, context.open[-1], origin)} is not closed", offset
+    found = _found(text, offset)
+    if not context.open:
+        if context.last:
+            return f"unexpected {found} after the end of the JSON value", offset
+        return f"unexpected {found}; expected a JSON value", offset
+    opener = text[context.open[-1]]
+    closer = "}" if opener == "{" else "]"
+    char = text[offset]
+    if char in "}]" and char != closer:
+        return f"unexpected '{char}': {_opened(text, context.open[-1], origin)} must be closed with '{closer}'", offset
+    if context.last == "," and char == closer:
+        return f"trailing comma before '{closer}' is not allowed", context.last_offset
+    return f"unexpected {found}; {_expectation(opener, context)}", offset
+
+
+def _expectation(opener: str, context: _Context) -> str:
+    if opener == "{":
+        return {
+            "{": "expected a key in double quotes or '}'",
+            ",": "expected a key in double quotes after ','",
+            "key": f"expected ':' after the key {context.key}",
+            ":": f"expected the value of the key {context.key}",
+            "value": "expected ',' or '}' after a member (is a comma missing?)",
+        }[context.last]
+    return {
+        "[": "expected a value or ']'",
+        ",": "expected a value after ','",
+        "value": "expected ',' or ']' after a list item (is a comma missing?)",
+    }[context.last]
+
+
+def _found(text: str, offset: int) -> str:
+    char = text[offset]
+    if char in "{}[]:,":
+        return f"'{char}'"
+    if char == '"':
+        match = _STRING.match(text, offset)
+        token = match.group() if match else char
+        return f"string {token if len(token) <= 40 else token[:37] + '...'}"
+    end = offset
+    while end < len(text) and text[end] in _WORD_CHARS:
+        end += 1
+    return repr(text[offset:end])
+
+
+def _opened(text: str, offset: int, origin: Origin | None) -> str:
+    kind = "the object" if text[offset] == "{" else "the list"
+    line, column = _position(text, origin, offset)
+    return f"{kind} opened at line {line}, column {column}"
