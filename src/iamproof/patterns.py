@@ -19,6 +19,9 @@ from typing import TypeVar
 class Wild(Enum):
     STAR = "*"
     QUESTION = "?"
+    # Never written in a policy: one or more characters other than "/" and ":" (an API Gateway API ID
+    # in the expansion of the `execute-api:/...` shorthand). Only the symbolic engine builds it.
+    SEGMENT = "+"
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,8 @@ REQUEST_ACTIONS = [
     "lambda:InvokeFunction",
     "execute-api:Invoke",
     "sqs:SendMessage",
+    "sts:AssumeRole",
+    "kms:Decrypt",
 ]
 POLICY_ACTIONS = [
     *REQUEST_ACTIONS,
@@ -66,6 +68,9 @@ REQUEST_RESOURCES = [
     (f"arn:aws:lambda:us-east-1:{B}:function:g", None),
     (f"arn:aws:execute-api:us-east-1:{A}:a1b2c3/prod/GET/pets", None),
     (f"arn:aws:sqs:us-east-1:{A}:queue", None),
+    (f"arn:aws:iam::{A}:role/path/Admin", None),
+    (f"arn:aws:kms:us-east-1:{A}:key/1234abcd", None),
+    (f"arn:aws:kms:us-east-1:{B}:key/5678", None),
 ]
 POLICY_RESOURCES = [
     "*",
@@ -78,6 +83,10 @@ POLICY_RESOURCES = [
     f"arn:aws:lambda:us-east-1:{A}:function:f",
     "arn:aws:execute-api:us-east-1:*:a1b2c3/*/GET/*",
     f"arn:aws:sqs:us-east-1:{A}:*",
+    "execute-api:/*/GET/*",
+    "execute-api:/prod/*",
+    f"arn:aws:iam::{A}:role/*",
+    "arn:aws:kms:*:*:key/*",
 ]
 CONDITIONS: list[tuple[str, str, list[Any]]] = [
     ("IpAddress", "aws:SourceIp", ["203.0.113.0/24"]),
@@ -116,6 +125,8 @@ CONDITIONS: list[tuple[str, str, list[Any]]] = [
     ("StringLike", "aws:ResourceTag/owner", ["team-${aws:PrincipalTag/team, 'none'}"]),
     ("StringNotEquals", "aws:ResourceTag/owner", ["${aws:username}"]),
     ("BinaryEquals", "aws:RequestTag/blob", ["QUJD"]),
+    ("StringEquals", "aws:ResourceTag/owner", ["${aws:TagKeys}"]),
+    ("StringLike", "aws:ResourceTag/owner", ["${aws:PrincipalServiceNamesList, 'alice'}"]),
 ]
 CONTEXT_VALUES: dict[str, list[Any]] = {
     "aws:SourceIp": ["203.0.113.5", "10.1.2.3", "2001:db8::1", "198.51.100.7"],

@@ -45,6 +45,7 @@ def pinned(document: dict[str, Any]) -> RequestTemplate:
         resource_account=request.resource_account,
         context={key: value for key, value in request.context.items()},
         closed_context=True,
+        multivalued=request.multivalued,
     )
 
 

@@ -16,6 +16,7 @@ from iamproof.patterns import Glob, Wild, split_at_colons
 
 NO_CHARS: frozenset[str] = frozenset()
 COLON = frozenset(":")
+SLASH_COLON = frozenset("/:")
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,8 @@ def _units(glob: Sequence[str | Wild], ignore_case: bool, excluded: frozenset[st
                 units.append(AnyRun(excluded))
         elif part is Wild.QUESTION:
             units.append(AnyChar(excluded))
+        elif part is Wild.SEGMENT:
+            units += [AnyChar(excluded | SLASH_COLON), AnyRun(excluded | SLASH_COLON)]
         else:
             assert isinstance(part, str)
             units += [CharSet(_case_set(char, ignore_case)) for char in part]

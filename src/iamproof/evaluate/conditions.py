@@ -32,9 +32,11 @@ class ConditionContext:
     notes: list[str] = field(default_factory=list)
 
     def lookup_variable(self, variable: Variable) -> str | None:
-        """A policy variable's value: a single-valued key's value; None when absent or multivalued."""
+        """A policy variable's value: a single-valued key's value; None when absent or multivalued
+        (only single-valued keys may be used as policy variables, §3.3; a list in the context is
+        multivalued even when it holds one value)."""
         values = self.request.lookup(variable.key)
-        if values is None or len(values) != 1:
+        if values is None or len(values) != 1 or self.request.is_multivalued(variable.key):
             return None
         return values[0]
 

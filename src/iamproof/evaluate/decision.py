@@ -19,7 +19,7 @@ from iamproof.evaluate.matching import (
 )
 from iamproof.evaluate.request import PrincipalType, Request
 from iamproof.evaluate.semantics import DEFAULT_SEMANTICS, RcpScope, Semantics
-from iamproof.evaluate.service_support import rcp_supported
+from iamproof.evaluate.service_support import rcp_supported, required_resource_policy
 
 
 class PolicyKind(Enum):
@@ -112,7 +112,8 @@ class _Run:
         if not action_matches(statement.action, request.action):
             return None
         lookup = ctx.lookup_variable if ctx.variables else None
-        if not resource_matches(statement.resource, request.resource, lookup):
+        attached = ref.kind is PolicyKind.RESOURCE
+        if not resource_matches(statement.resource, request.resource, lookup, attached=attached):
             return None
         if not conditions_hold(statement.conditions, ctx):
             return None
@@ -146,7 +147,7 @@ def evaluate(policies: PolicySet, request: Request, semantics: Semantics = DEFAU
     run = _Run(request, semantics, policies.boundary is not None)
     refs = _applicable_refs(policies, request, semantics, run.notes)
     hits = {kind: [hit for ref in refs if ref.kind is kind for hit in run.hits(ref)] for kind in PolicyKind}
-    levels = {kind: n for kind, n in _level_counts(policies).items() if any(r.kind is kind for r in refs)}
+    levels = _applicable_levels(policies, request, semantics)
     decision, explicit, reason, deciding = _decide(request, hits, levels, policies)
     if decision is Decision.ALLOW:
         deciding += [
@@ -164,12 +165,14 @@ def _check_consistency(policies: PolicySet, request: Request) -> None:
     if principal.type.is_iam:
         return
     for present, name in (
-        (policies.identity, "identity"),
+        (policies.identity[0] if policies.identity else None, "identity"),
         (policies.boundary, "boundary"),
         (policies.session, "session"),
     ):
-        if present:
-            raise InputError(f"a {principal.type.value} principal has no {name} policies; remove them from the case")
+        if present is not None:
+            raise InputError(
+                f"a {principal.type.value} principal has no {name} policies; remove them from the case", present.span
+            )
 
 
 def _applicable_refs(policies: PolicySet, request: Request, semantics: Semantics, notes: list[str]) -> list[PolicyRef]:
@@ -179,19 +182,26 @@ def _applicable_refs(policies: PolicySet, request: Request, semantics: Semantics
             refs.append(PolicyRef(kind, policy))
     if policies.session is not None:
         refs.append(PolicyRef(PolicyKind.SESSION, policies.session))
-    if policies.scps and not request.principal.type.is_iam:
+    levels = _applicable_levels(policies, request, semantics)
+    if policies.scps and PolicyKind.SCP not in levels:
         notes.append("SCPs do not apply to a principal outside the organization's accounts (service, anonymous)")
     elif policies.scps:
         refs += _level_refs(PolicyKind.SCP, policies.scps)
-    if policies.rcps and semantics.rcp_scope is RcpScope.CATALOGUE and not rcp_supported(request.service):
+    if policies.rcps and PolicyKind.RCP not in levels:
         notes.append(f"RCPs do not apply: the service {request.service!r} does not support them")
     elif policies.rcps:
         refs += _level_refs(PolicyKind.RCP, policies.rcps)
     return refs
 
 
-def _level_counts(policies: PolicySet) -> dict[PolicyKind, int]:
-    return {PolicyKind.SCP: len(policies.scps), PolicyKind.RCP: len(policies.rcps)}
+def _applicable_levels(policies: PolicySet, request: Request, semantics: Semantics) -> dict[PolicyKind, int]:
+    """How many SCP and RCP levels must each allow the request (a level without policies allows nothing)."""
+    levels: dict[PolicyKind, int] = {}
+    if policies.scps and request.principal.type.is_iam:
+        levels[PolicyKind.SCP] = len(policies.scps)
+    if policies.rcps and (semantics.rcp_scope is RcpScope.ALL or rcp_supported(request.service)):
+        levels[PolicyKind.RCP] = len(policies.rcps)
+    return levels
 
 
 def _level_refs(kind: PolicyKind, levels: tuple[tuple[Policy, ...], ...]) -> list[PolicyRef]:
@@ -259,6 +269,11 @@ def _identity_grant(request: Request, allows: dict[PolicyKind, list[StatementHit
     return [] if request.principal.type is PrincipalType.ROOT else None
 
 
+def _names_principal(resource_allows: list[StatementHit]) -> bool:
+    """Does some resource-based Allow name the principal at all (its account, role, ARN, or "*")?"""
+    return any(h.principal is not None and h.principal > PrincipalMatch.NONE for h in resource_allows)
+
+
 def _decide_same_account(
     policies: PolicySet, request: Request, allows: dict[PolicyKind, list[StatementHit]]
 ) -> _Outcome:
@@ -270,6 +285,9 @@ def _decide_same_account(
     role_grants = [h for h in resource if h.principal is PrincipalMatch.ROLE]
     if role_grants and blocked is None:
         return Decision.ALLOW, False, "the resource-based policy names the caller's role", role_grants + side
+    required = required_resource_policy(request.service, request.resource)
+    if required is not None and not _names_principal(resource):
+        return Decision.DENY, False, f"the {required} does not allow the principal (an identity policy cannot)", []
     identity = _identity_grant(request, allows)
     if identity is None:
         return Decision.DENY, False, "no identity-based or resource-based policy allows the request", []
@@ -283,7 +301,7 @@ def _decide_cross_account(
     policies: PolicySet, request: Request, allows: dict[PolicyKind, list[StatementHit]]
 ) -> _Outcome:
     resource = [h for h in allows[PolicyKind.RESOURCE] if h.principal is not None and h.principal > PrincipalMatch.NONE]
-    if not resource:
+    if not _names_principal(resource):
         return (
             Decision.DENY,
             False,

@@ -20,15 +20,23 @@ def action_matches(block: ActionBlock, action: str) -> bool:
     return hit != block.negated
 
 
-def resource_matches(block: ResourceBlock | None, resource: str, lookup: VariableLookup | None) -> bool:
-    """Resource/NotResource; an absent element (trust policies) matches every resource."""
+def resource_matches(
+    block: ResourceBlock | None, resource: str, lookup: VariableLookup | None, *, attached: bool = False
+) -> bool:
+    """Resource/NotResource; an absent element (trust policies) matches every resource.
+
+    `attached`: the policy is the resource-based policy of `resource` itself (so API Gateway's
+    `execute-api:/...` shorthand refers to the API that `resource` belongs to).
+    """
     if block is None:
         return True
-    hit = any(resource_pattern_matches(item.text, resource, lookup) for item in block.items)
+    hit = any(resource_pattern_matches(item.text, resource, lookup, attached=attached) for item in block.items)
     return hit != block.negated
 
 
-def resource_pattern_matches(text: str, resource: str, lookup: VariableLookup | None) -> bool:
+def resource_pattern_matches(
+    text: str, resource: str, lookup: VariableLookup | None, *, attached: bool = False
+) -> bool:
     """One resource pattern: "*" matches anything; an ARN pattern is matched per ARN component.
 
     The pattern and the resource are split at their first five colons and each of the six pieces is
@@ -37,6 +45,11 @@ def resource_pattern_matches(text: str, resource: str, lookup: VariableLookup | 
     """
     if text == "*":
         return True
+    if text.startswith(EXECUTE_API_SHORTHAND):
+        expanded = expand_execute_api(text, resource) if attached else None
+        if expanded is None:
+            return False
+        text = expanded
     glob = resolve(parse_pattern(text, variables=lookup is not None), lookup or _no_variables)
     if glob is None:
         return False
@@ -51,6 +64,19 @@ def resource_pattern_matches(text: str, resource: str, lookup: VariableLookup | 
 
 def _no_variables(_: Variable) -> str | None:
     return None
+
+
+EXECUTE_API_SHORTHAND = "execute-api:/"
+_EXECUTE_API_ARN = re.compile(r"^(arn:[^:]+:execute-api:[^:]*:[^:]*:[^/:]+)/")
+
+
+def expand_execute_api(text: str, resource: str) -> str | None:
+    """API Gateway's `execute-api:/STAGE/VERB/path` shorthand in an API's resource policy, expanded with
+    the region, account and API ID of `resource` (a method ARN of that API); None if it is not one."""
+    api = _EXECUTE_API_ARN.match(resource)
+    if api is None:
+        return None
+    return api.group(1) + text[len(EXECUTE_API_SHORTHAND) - 1 :]
 
 
 class PrincipalMatch(IntEnum):

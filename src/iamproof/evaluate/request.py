@@ -156,7 +156,12 @@ class Request:
         return value if value else None
 
     def is_multivalued(self, key: str) -> bool:
-        return key.lower() in self.multivalued
+        """Written as a list in the context, or a derived multivalued key the context does not set."""
+        lowered = key.lower()
+        return lowered in self.multivalued or (lowered not in self.context and lowered in _DERIVED_MULTIVALUED)
+
+
+_DERIVED_MULTIVALUED = frozenset({"aws:principalservicenameslist"})
 
 
 def _derive_principal_keys(principal: RequestPrincipal) -> dict[str, ContextValue]:

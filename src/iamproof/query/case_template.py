@@ -55,7 +55,7 @@ def template_from_node(node: JValue) -> RequestTemplate:
     action, resource = _pattern(node, "action"), _pattern(node, "resource")
     account = _pattern(node, "resource_account")
     context_member = node.get("context")
-    context, _ = context_from_node(context_member.value) if context_member else ({}, frozenset())
+    context, multivalued = context_from_node(context_member.value) if context_member else ({}, frozenset())
     closed = _pattern(node, "other_context")
     if closed not in (None, "absent", "free"):
         raise InputError('\'other_context\' must be "absent" or "free"', node.span)
@@ -66,6 +66,7 @@ def template_from_node(node: JValue) -> RequestTemplate:
         resource_account=account,
         context=dict(context),
         closed_context=closed == "absent",
+        multivalued=multivalued,
     )
 
 

@@ -40,6 +40,7 @@ class RequestTemplate:
     resource_account: str | None = None
     context: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # lower-case key -> values; None: absent
     closed_context: bool = False  # keys not in `context` are absent
+    multivalued: frozenset[str] = frozenset()  # pinned keys written as lists
 
     def fits(self, request: Request) -> bool:
         """Does a concrete request fit this template? (Checked on every witness.)"""
@@ -54,12 +55,16 @@ class RequestTemplate:
         return all(set(request.lookup(key) or ()) == set(values or ()) for key, values in self.context.items())
 
     def complete(self, document: dict[str, Any]) -> dict[str, Any]:
-        """Add the pinned context keys that no policy reads to a decoded witness."""
-        context = dict(document.get("context", {}))
-        known = {key.lower() for key in context}
+        """Write the pinned context values into a decoded witness, as the template spells them.
+
+        The solver already made the decoded values equal to the pinned ones (as numbers, dates, ...);
+        this keeps their spelling, and adds pinned keys that no policy reads.
+        """
+        context = {key: value for key, value in document.get("context", {}).items() if key.lower() not in self.context}
         for key, values in self.context.items():
-            if key not in known and values:
+            if values:
                 context[key] = list(values) if len(values) > 1 else values[0]
+        document = {k: v for k, v in document.items() if k != "context"}
         return {**document, "context": context} if context else document
 
     def widen_keys(self, keys: dict[str, KeyInfo]) -> None:
@@ -68,8 +73,11 @@ class RequestTemplate:
             if key in DERIVED_KEYS:
                 raise Unsupported(f"pinning the derived key {key!r}")
             info = keys.get(key)
-            if info is not None and values is not None and len(values) > 1:
+            if info is None:
+                continue
+            if key in self.multivalued or (values is not None and len(values) > 1):
                 info.multivalued = True
+            if values is not None:
                 info.atoms = max(info.atoms, len(values))
 
     def formula(self, keys: dict[str, KeyInfo]) -> Formula:

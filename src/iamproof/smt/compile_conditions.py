@@ -28,7 +28,7 @@ from iamproof.smt.formula import (
     ite,
     neg,
 )
-from iamproof.smt.keys import KeyInfo, KeyType, Unsupported
+from iamproof.smt.keys import MULTIVALUED_DERIVED, KeyInfo, KeyType, Unsupported
 from iamproof.smt.request_terms import derived_cases
 from iamproof.values import parse_binary, parse_bool, parse_date, parse_network, parse_number
 
@@ -136,12 +136,14 @@ class ConditionCompiler:
 
     def _variable_options(self, variable: Variable) -> list[tuple[Formula, str | Wild | StrTerm | None]]:
         key = variable.key_lower
+        if key in MULTIVALUED_DERIVED:
+            return [(TRUE, variable.default)]  # a multivalued key never resolves as a variable
         cases = derived_cases(key)
         if cases is not None:
             return [(case.guard, case.value if case.value is not None else variable.default) for case in cases]
         info = self.keys.get(key)
         if info is not None and info.multivalued:
-            raise Unsupported(f"policy variable ${{{variable.key}}} names a multivalued key")
+            return [(TRUE, variable.default)]  # the request holds a list: the variable has no value
         slot = KeySlot(key, 0)
         return [(Present(slot), StrTerm.of(slot)), (neg(Present(slot)), variable.default)]
 

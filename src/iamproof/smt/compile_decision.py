@@ -10,7 +10,7 @@ from iamproof.evaluate.decision import PolicyKind, PolicySet
 from iamproof.evaluate.request import PrincipalType
 from iamproof.evaluate.semantics import RcpScope, Semantics
 from iamproof.evaluate.service_support import rcp_services
-from iamproof.patterns import Wild, literal_glob
+from iamproof.patterns import Wild, literal_glob, parse_glob
 from iamproof.smt.compile_conditions import ConditionCompiler
 from iamproof.smt.compile_statements import CompiledStatement, StatementCompiler
 from iamproof.smt.formula import (
@@ -59,7 +59,10 @@ def compile_policy_set(policies: PolicySet, keys: dict[str, KeyInfo], semantics:
     has_boundary = policies.boundary is not None
 
     def compiled(kind: PolicyKind, policy: Policy, index: int = 0, level: int = 0) -> CompiledPolicy:
-        statements = tuple(compiler.compile(s, policy.variables_enabled, has_boundary) for s in policy.statements)
+        attached = kind is PolicyKind.RESOURCE
+        statements = tuple(
+            compiler.compile(s, policy.variables_enabled, has_boundary, attached) for s in policy.statements
+        )
         for statement in statements:
             if kind is PolicyKind.RESOURCE and statement.naming is None:
                 raise InputError("a resource-based policy statement needs a Principal", statement.statement.span)
@@ -152,16 +155,31 @@ class _Logic:
 
     def same_account_grant(self) -> Formula:
         side = self.side_ok()
+        # role trust policies and KMS key policies must name the principal themselves
+        trusted = disj([neg(required_resource_policy()), self._resource_allows("any")])
         return disj(
             [
                 self._resource_allows("direct"),
                 conj([self._resource_allows("role"), side]),
-                conj([self.identity_allows(), side]),
+                conj([trusted, self.identity_allows(), side]),
             ]
         )
 
     def cross_account_grant(self) -> Formula:
         return conj([self._resource_allows("any"), self.identity_allows(), self.side_ok()])
+
+
+def required_resource_policy() -> Formula:
+    """The request is to a role (sts:*) or a KMS key (kms:*): cf. service_support.required_resource_policy."""
+    action, resource = StrTerm.of(Slot.ACTION), StrTerm.of(Slot.RESOURCE)
+
+    def on(service: str, arn: str) -> Formula:
+        service_glob = (*literal_glob(f"{service}:"), Wild.STAR)
+        return conj(
+            [Match(action, service_glob, MatchMode.IGNORE_CASE), Match(resource, parse_glob(arn), MatchMode.ARN)]
+        )
+
+    return disj([on("sts", "arn:?*:iam::*:role/*"), on("kms", "arn:?*:kms:*:*:key/*")])
 
 
 def _every_level_allows(levels: list[list[CompiledPolicy]]) -> Formula:

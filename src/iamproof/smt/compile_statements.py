@@ -6,19 +6,23 @@ import re
 from dataclasses import dataclass
 
 from iamproof.ast import ActionBlock, Effect, PrincipalBlock, PrincipalEntry, PrincipalKey, ResourceBlock, Statement
+from iamproof.evaluate.matching import EXECUTE_API_SHORTHAND
 from iamproof.evaluate.request import PrincipalType
 from iamproof.evaluate.semantics import AwsStar, Semantics
-from iamproof.patterns import literal_glob, parse_glob
+from iamproof.patterns import Glob, Wild, literal_glob, parse_glob
 from iamproof.smt.compile_conditions import ConditionCompiler
 from iamproof.smt.formula import (
     FALSE,
     TRUE,
+    And,
     Formula,
     Match,
     MatchMode,
+    Or,
     PrincipalIs,
     Slot,
     StrTerm,
+    TemplateMatch,
     conj,
     disj,
     neg,
@@ -72,29 +76,37 @@ class StatementCompiler:
     conditions: ConditionCompiler
     semantics: Semantics
 
-    def compile(self, statement: Statement, variables: bool, has_boundary: bool) -> CompiledStatement:
+    def compile(
+        self, statement: Statement, variables: bool, has_boundary: bool, attached: bool = False
+    ) -> CompiledStatement:
+        """`attached`: the statement belongs to the resource-based policy of the requested resource."""
         applies = conj(
             [
                 action_formula(statement.action),
-                self.resource_formula(statement.resource, variables),
+                self.resource_formula(statement.resource, variables, attached),
                 self.conditions.statement(statement.conditions, variables),
             ]
         )
         naming = self.naming(statement, has_boundary) if statement.principal is not None else None
         return CompiledStatement(statement, applies, naming)
 
-    def resource_formula(self, block: ResourceBlock | None, variables: bool) -> Formula:
+    def resource_formula(self, block: ResourceBlock | None, variables: bool, attached: bool = False) -> Formula:
         if block is None:
             return TRUE
-        term = StrTerm.of(Slot.RESOURCE)
-        hits = [
-            TRUE
-            if item.text == "*"
-            else self.conditions.pattern_match(term, item.text, wildcards=True, mode=MatchMode.ARN, variables=variables)
-            for item in block.items
-        ]
-        hit = disj(hits)
+        hit = disj(self._resource_item(item.text, variables, attached) for item in block.items)
         return neg(hit) if block.negated else hit
+
+    def _resource_item(self, text: str, variables: bool, attached: bool) -> Formula:
+        if text == "*":
+            return TRUE
+        if text.startswith(EXECUTE_API_SHORTHAND):
+            if not attached:
+                return FALSE
+            # expanded with the requested method ARN's own partition, region, account and API ID
+            text = "arn:?*:execute-api:*:*:" + _SEGMENT_MARK + text[len(EXECUTE_API_SHORTHAND) - 1 :]
+        term = StrTerm.of(Slot.RESOURCE)
+        formula = self.conditions.pattern_match(term, text, wildcards=True, mode=MatchMode.ARN, variables=variables)
+        return _with_segment(formula)
 
     def naming(self, statement: Statement, has_boundary: bool) -> Naming:
         block = statement.principal
@@ -105,6 +117,32 @@ class StatementCompiler:
         if statement.effect is Effect.DENY and has_boundary:
             exempt = conj([exempt, neg(is_iam())])
         return Naming(everyone=neg(exempt))
+
+
+_SEGMENT_MARK = "\x00api-id\x00"
+
+
+def _with_segment(formula: Formula) -> Formula:
+    """Replace the API-ID marker of an expanded shorthand with the internal SEGMENT wildcard."""
+    if isinstance(formula, Match):
+        return Match(formula.term, _segment_glob(formula.glob), formula.mode)
+    if isinstance(formula, TemplateMatch):
+        pieces = tuple(p if isinstance(p, StrTerm) else _segment_glob(p) for p in formula.pieces)
+        return TemplateMatch(formula.term, pieces, formula.mode)
+    if isinstance(formula, And | Or):
+        return type(formula)(tuple(_with_segment(arg) for arg in formula.args))
+    return formula
+
+
+def _segment_glob(glob: Glob) -> Glob:
+    out: list[str | Wild] = []
+    for part in glob:
+        if isinstance(part, str) and _SEGMENT_MARK in part:
+            before, after = part.split(_SEGMENT_MARK, 1)
+            out += [x for x in (before, Wild.SEGMENT, after) if x != ""]
+        else:
+            out.append(part)
+    return tuple(out)
 
 
 def action_formula(block: ActionBlock) -> Formula:

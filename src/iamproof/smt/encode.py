@@ -59,7 +59,7 @@ class Encoder:
     ipv6: dict[KeySlot, z3.BoolRef] = field(init=False, default_factory=dict)
     cell_vars: dict[Slot, z3.ArithRef] = field(init=False, default_factory=dict)
     kind: z3.ArithRef = field(init=False)
-    _memo: dict[int, z3.BoolRef] = field(init=False, default_factory=dict)
+    _memo: dict[int, tuple[Formula, z3.BoolRef]] = field(init=False, default_factory=dict)
     _tag: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -123,9 +123,12 @@ class Encoder:
 
     def encode(self, node: Formula) -> z3.BoolRef:
         key = id(node)
-        if key not in self._memo:
-            self._memo[key] = self._encode(node)
-        return self._memo[key]
+        cached = self._memo.get(key)
+        if cached is None or cached[0] is not node:
+            # the node is kept alive with its term, so that its id cannot be reused by another node
+            cached = (node, self._encode(node))
+            self._memo[key] = cached
+        return cached[1]
 
     def _encode(self, node: Formula) -> z3.BoolRef:
         if isinstance(node, Const):
@@ -177,29 +180,25 @@ class Encoder:
         return z3.InRe(term, regex)
 
     def _template(self, node: TemplateMatch) -> z3.BoolRef:
+        """Membership in a regular expression that embeds the other fields' values (`str.to_re` of a term).
+
+        No fresh variables: a template may occur under a negation, where an existential would be unsound.
+        """
         if node.mode is MatchMode.IGNORE_CASE:
             raise Unsupported("a policy variable inside a case-insensitive comparison")
         pieces: list[Glob | StrTerm] = list(node.pieces)
-        constraints: list[z3.BoolRef] = []
-        parts: list[z3.SeqRef] = []
+        items: list[z3.ReRef] = []
         if node.mode is MatchMode.ARN:
-            head = pieces[0] if pieces and not isinstance(pieces[0], StrTerm) else ()
+            head = pieces[0] if pieces and not isinstance(pieces[0], StrTerm) else None
             split = split_at_colons(head) if isinstance(head, tuple) else None
             if split is None:
                 raise Unsupported("a policy variable before the fifth colon of an ARN pattern")
-            prefix = z3.String(f"{self._tag}.tpl{next(_counter)}")
-            constraints.append(z3.InRe(prefix, arn_prefix_regex(split[:5])))
-            parts.append(prefix)
+            items.append(arn_prefix_regex(split[:5]))
             pieces[0] = split[5]
         for piece in pieces:
-            if isinstance(piece, StrTerm):
-                parts.append(self.term(piece))
-                continue
-            fresh = z3.String(f"{self._tag}.tpl{next(_counter)}")
-            constraints.append(z3.InRe(fresh, glob_regex(piece)))
-            parts.append(fresh)
-        whole = parts[0] if len(parts) == 1 else z3.Concat(*parts)
-        return z3.And(self.term(node.term) == whole, *constraints)
+            items.append(z3.Re(self.term(piece)) if isinstance(piece, StrTerm) else glob_regex(piece))
+        regex = items[0] if len(items) == 1 else z3.Concat(*items)
+        return z3.InRe(self.term(node.term), regex)
 
     def _compare(self, node: Compare) -> z3.BoolRef:
         value = self.typed_value(node.slot)

@@ -41,6 +41,8 @@ DERIVED_KEYS = frozenset(
     }
 )
 
+MULTIVALUED_DERIVED = frozenset({"aws:principalservicenameslist"})
+
 MULTIVALUED_GLOBAL_KEYS = frozenset(
     {
         "aws:tagkeys",

@@ -62,6 +62,8 @@ def _fill(glob: Glob, word: str) -> str:
             out.append(word)
         elif part is Wild.QUESTION:
             out.append("x")
+        elif part is Wild.SEGMENT:
+            out.append("a1b2c3d4e5")
         else:
             assert isinstance(part, str)
             out.append(part)

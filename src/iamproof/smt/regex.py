@@ -55,6 +55,8 @@ def _sequence(parts: Sequence[str | Wild], ignore_case: bool, excluded: str) -> 
             out.append(z3.Star(_any_char(excluded)))
         elif part is Wild.QUESTION:
             out.append(_any_char(excluded))
+        elif part is Wild.SEGMENT:
+            out.append(z3.Plus(_any_char(excluded + "/:")))
         elif isinstance(part, str) and part:
             out.append(_literal(part, ignore_case))
     return out
