@@ -1,0 +1,11 @@
+"""Shared pytest options."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", default=False, help="rewrite golden files from the current output"
+    )
