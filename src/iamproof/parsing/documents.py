@@ -5,19 +5,23 @@ Recognised by content:
 - `aws iam get-policy-version` (`{"PolicyVersion": {"Document": ...}}`), document decoded or URL-encoded;
 - `aws iam get-role-policy` / `get-user-policy` / `get-group-policy` (`{"PolicyDocument": ...}`);
 - `aws lambda get-policy` (`{"Policy": "<json string>", "RevisionId": ...}`).
+
+A document given as a string (JSON text, or URL-encoded JSON text as the IAM API returns it) is parsed
+with positions that point into the file itself, through the string's escapes and percent-encoding.
 """
 
 from __future__ import annotations
 
+import codecs
+import re
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from urllib.parse import unquote
 
 from iamproof.ast import Policy
 from iamproof.errors import InputError
-from iamproof.parsing.json_tree import JObject, JString, JValue, parse_json
-from iamproof.parsing.policy_builder import build_policy
+from iamproof.parsing.json_tree import JObject, JString, JValue, parse_embedded_json, parse_json
+from iamproof.parsing.policy_builder import POLICY_KEYS, build_policy
 from iamproof.span import Span
 
 
@@ -34,19 +38,45 @@ class PolicyDocument:
     shape: DocumentShape
 
 
+_WRAPPERS = (
+    ("PolicyVersion", DocumentShape.POLICY_VERSION),
+    ("PolicyDocument", DocumentShape.INLINE_POLICY),
+    ("Policy", DocumentShape.FUNCTION_POLICY),
+)
+
+
 def read_text(path: str | Path) -> str:
-    """Read a UTF-8 text file, or raise InputError naming the file."""
+    """Read a text file (UTF-8, or UTF-16 with a byte order mark), or raise InputError naming the file."""
     name = str(path)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", Span.whole_file(name)) from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(
+                "file starts with a UTF-16 byte order mark but is not valid UTF-16 text", Span.whole_file(name)
+            ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError("file is not valid UTF-8 text", Span(name, line, column, line, column + 1)) from None
+        raise InputError(
+            f"file is not valid UTF-8 text (byte 0x{data[exc.start]:02X} at offset {exc.start})",
+            _byte_span(name, data, exc.start),
+        ) from None
+
+
+def _byte_span(name: str, data: bytes, offset: int) -> Span:
+    """The line and (character) column of byte `offset`; a UTF-8 byte order mark takes no column."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    before = data[line_start:offset]
+    if line_start == 0 and before.startswith(codecs.BOM_UTF8):
+        before = before[len(codecs.BOM_UTF8) :]
+    line = data.count(b"\n", 0, offset) + 1
+    column = len(before.decode("utf-8", errors="replace")) + 1
+    return Span(name, line, column, line, column + 1)
 
 
 def load_policy_file(path: str | Path) -> PolicyDocument:
@@ -61,20 +91,20 @@ def parse_policy_text(text: str, file: str = "<string>") -> Policy:
 
 
 def policy_document_from_node(node: JValue) -> PolicyDocument:
-    """Unwrap the recognised CLI shapes around a policy document node."""
-    if isinstance(node, JObject) and node.get("Statement") is None:
-        for key, shape in (
-            ("PolicyVersion", DocumentShape.POLICY_VERSION),
-            ("PolicyDocument", DocumentShape.INLINE_POLICY),
-            ("Policy", DocumentShape.FUNCTION_POLICY),
-        ):
+    """Unwrap the recognised CLI shapes around a policy document node.
+
+    An object with a policy element (`Version`, `Id`, `Statement`) is a policy document; otherwise the
+    first wrapper key present decides the shape.
+    """
+    if isinstance(node, JObject) and all(node.get(key) is None for key in POLICY_KEYS):
+        for key, shape in _WRAPPERS:
             member = node.get(key)
             if member is None:
                 continue
-            inner = member.value
+            inner, what = member.value, key
             if shape is DocumentShape.POLICY_VERSION:
-                inner = _member_value(inner, "Document", "'PolicyVersion'")
-            return PolicyDocument(build_policy(_embedded(inner)), shape)
+                inner, what = _member_value(inner, "Document", "'PolicyVersion'"), "Document"
+            return PolicyDocument(build_policy(_embedded(inner, what)), shape)
     return PolicyDocument(build_policy(node), DocumentShape.POLICY)
 
 
@@ -87,12 +117,55 @@ def _member_value(node: JValue, key: str, what: str) -> JValue:
     return member.value
 
 
-def _embedded(node: JValue) -> JValue:
+_ENCODED = re.compile(r"\s*%[0-9a-fA-F]{2}")
+
+
+def _embedded(node: JValue, key: str) -> JValue:
     """A document given as a JSON string (possibly URL-encoded) is parsed as its own text."""
     if not isinstance(node, JString):
         return node
     text = node.value
-    if text.lstrip().startswith("%7"):
-        text = unquote(text)
-    label = f"{node.span.file}:{node.span.line}:{node.span.column}(embedded)"
-    return parse_json(text, label)
+    at = node.locator()
+    index_map: list[int] | None = None
+    if _ENCODED.match(text):
+        text, index_map = _percent_decode(text)
+
+    def origin(offset: int) -> tuple[int, int]:
+        return at(index_map[offset] if index_map is not None else offset)
+
+    try:
+        return parse_embedded_json(text, node.span.file, origin)
+    except InputError as exc:
+        raise InputError(f"{exc.message} (in the policy text of the {key!r} string)", exc.span) from None
+
+
+def _percent_decode(text: str) -> tuple[str, list[int]]:
+    """URL-decode `text` (RFC 3986 %XX, UTF-8); also return, for each decoded character and for the end,
+    its index in `text`. Malformed escapes stay as they are; invalid UTF-8 becomes U+FFFD."""
+    chars: list[str] = []
+    where: list[int] = []
+    index = 0
+    while index < len(text):
+        if not _is_escape(text, index):
+            chars.append(text[index])
+            where.append(index)
+            index += 1
+            continue
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        char_start = index
+        while _is_escape(text, index):
+            decoded = decoder.decode(bytes([int(text[index + 1 : index + 3], 16)]))
+            index += 3
+            chars.extend(decoded)
+            where.extend([char_start] * len(decoded))
+            if decoded:
+                char_start = index
+        tail = decoder.decode(b"", final=True)
+        chars.extend(tail)
+        where.extend([char_start] * len(tail))
+    where.append(len(text))
+    return "".join(chars), where
+
+
+def _is_escape(text: str, index: int) -> bool:
+    return text.startswith("%", index) and re.fullmatch(r"[0-9a-fA-F]{2}", text[index + 1 : index + 3]) is not None

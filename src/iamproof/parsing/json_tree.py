@@ -14,11 +14,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
-from lark import Lark, Token, Transformer_NonRecursive
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.lark import PostLex
 
 from iamproof.errors import InputError
@@ -163,6 +165,16 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # --- parsing ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Source:
+    file: str
+    origin: Origin | None
+
+
+_SOURCE: ContextVar[_Source] = ContextVar("iamproof_json_source")
+"""The text being parsed; the node builder runs inside the Lark parser, which is shared."""
+
+
 class _TooDeep(Exception):
     def __init__(self, token: Token) -> None:
         super().__init__("nesting limit")
@@ -185,44 +197,34 @@ class _DepthLimit(PostLex):
             yield token
 
 
-@cache
-def _parser() -> Lark:
-    return Lark(
-        grammar_text("policy.lark"),
-        parser="lalr",
-        lexer="basic",
-        postlex=_DepthLimit(),
-        maybe_placeholders=False,
-    )
+def _span(first: Token, last: Token) -> Span:
+    source = _SOURCE.get()
+    if source.origin is None:
+        return Span(source.file, first.line or 0, first.column or 0, last.end_line or 0, last.end_column or 0)
+    line, column = source.origin(first.start_pos or 0)
+    end_line, end_column = source.origin(last.end_pos or 0)
+    return Span(source.file, line, column, end_line, end_column)
 
 
-class _Builder(Transformer_NonRecursive):
-    """Parse tree → nodes. Scalars arrive as tokens (the grammar inlines them)."""
+class _Builder(Transformer[Token, JValue]):
+    """Builds the nodes while the LALR parser reduces (no parse tree is ever built).
 
-    def __init__(self, file: str, origin: Origin | None) -> None:
-        super().__init__(visit_tokens=True)
-        self._file = file
-        self._origin = origin
-
-    def _span(self, first: Token, last: Token) -> Span:
-        if self._origin is None:
-            return Span(self._file, first.line or 0, first.column or 0, last.end_line or 0, last.end_column or 0)
-        line, column = self._origin(first.start_pos or 0)
-        end_line, end_column = self._origin(last.end_pos or 0)
-        return Span(self._file, line, column, end_line, end_column)
+    Scalars arrive as tokens (the grammar inlines them); brackets arrive as tokens and give the spans.
+    """
 
     def STRING(self, token: Token) -> JString:
         raw = str(token)
         escaped = "\\" in raw
         value = json.loads(raw) if escaped else raw[1:-1]
         locate: Origin | None = None
-        if self._origin is not None:
-            origin, start = self._origin, token.start_pos or 0
+        origin = _SOURCE.get().origin
+        if origin is not None:
+            start = token.start_pos or 0
 
             def locate(offset: int) -> tuple[int, int]:
                 return origin(start + offset)
 
-        node = JString(value, self._span(token, token), raw if escaped else None, locate)
+        node = JString(value, _span(token, token), raw if escaped else None, locate)
         if not value.isascii():
             surrogate = _SURROGATE.search(value)
             if surrogate is not None:
@@ -234,32 +236,26 @@ class _Builder(Transformer_NonRecursive):
         return node
 
     def NUMBER(self, token: Token) -> JNumber:
-        return JNumber(str(token), self._span(token, token))
+        return JNumber(str(token), _span(token, token))
 
     def TRUE(self, token: Token) -> JBool:
-        return JBool(True, self._span(token, token))
+        return JBool(True, _span(token, token))
 
     def FALSE(self, token: Token) -> JBool:
-        return JBool(False, self._span(token, token))
+        return JBool(False, _span(token, token))
 
     def NULL(self, token: Token) -> JNull:
-        return JNull(self._span(token, token))
+        return JNull(_span(token, token))
 
-    def array(self, children: list[object]) -> JArray:
-        first, last = children[0], children[-1]
-        assert isinstance(first, Token) and isinstance(last, Token)
-        items = children[1:-1]
-        return JArray(tuple(items), self._span(first, last))  # type: ignore[arg-type]
+    def array(self, children: list[Any]) -> JArray:
+        return JArray(tuple(children[1:-1]), _span(children[0], children[-1]))
 
-    def pair(self, children: list[object]) -> JMember:
+    def pair(self, children: list[Any]) -> JMember:
         key, value = children
-        assert isinstance(key, JString)
-        return JMember(key.value, key.span, value)  # type: ignore[arg-type]
+        return JMember(key.value, key.span, value)
 
-    def object(self, children: list[object]) -> JObject:
-        first, last = children[0], children[-1]
-        assert isinstance(first, Token) and isinstance(last, Token)
-        members: tuple[JMember, ...] = tuple(children[1:-1])  # type: ignore[arg-type]
+    def object(self, children: list[Any]) -> JObject:
+        members: tuple[JMember, ...] = tuple(children[1:-1])
         seen: dict[str, JMember] = {}
         for member in members:
             earlier = seen.get(member.key)
@@ -270,7 +266,19 @@ class _Builder(Transformer_NonRecursive):
                     member.key_span,
                 )
             seen[member.key] = member
-        return JObject(members, self._span(first, last))
+        return JObject(members, _span(children[0], children[-1]))
+
+
+@cache
+def _parser(limit_depth: bool) -> Lark:
+    return Lark(
+        grammar_text("policy.lark"),
+        parser="lalr",
+        lexer="basic",
+        postlex=_DepthLimit() if limit_depth else None,
+        transformer=_Builder(),
+        maybe_placeholders=False,
+    )
 
 
 def parse_json(text: str, file: str) -> JValue:
@@ -296,8 +304,11 @@ def _parse(text: str, file: str, origin: Origin | None) -> JValue:
 
     if not text.strip(" \t\r\n"):
         raise InputError("empty input; expected a JSON value", _point(text, file, origin, 0))
+    # Only a text with more brackets than the limit can nest too deeply; the others skip the counting.
+    limit_depth = text.count("[") + text.count("{") > MAX_DEPTH
+    token = _SOURCE.set(_Source(file, origin))
     try:
-        tree = _parser().parse(text)
+        result: JValue = _parser(limit_depth).parse(text)  # type: ignore[assignment]
     except UnexpectedInput as exc:
         message, offset = _syntax_problem(exc, text, origin)
         raise InputError(message, _point(text, file, origin, offset)) from None
@@ -306,12 +317,8 @@ def _parse(text: str, file: str, origin: Origin | None) -> JValue:
         raise InputError(
             f"JSON is nested more than {MAX_DEPTH} levels deep", _point(text, file, origin, offset)
         ) from None
-    try:
-        result: JValue = _Builder(file, origin).transform(tree)
-    except VisitError as exc:
-        if isinstance(exc.orig_exc, InputError):
-            raise exc.orig_exc from None
-        raise
+    finally:
+        _SOURCE.reset(token)
     return result
 
 
@@ -336,10 +343,10 @@ _SCAN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
 _NAMED_CHARS = {
     "\ufeff": "a byte order mark (U+FEFF)",
     "\u00a0": "a non-breaking space (U+00A0)",
-    "\u201c": "a typographic quote (U+201C); JSON strings need plain double quotes",
-    "\u201d": "a typographic quote (U+201D); JSON strings need plain double quotes",
-    "\u2018": "a typographic quote (U+2018); JSON strings need plain double quotes",
-    "\u2019": "a typographic quote (U+2019); JSON strings need plain double quotes",
+    **{
+        quote: f"a typographic quote (U+{ord(quote):04X}); JSON strings need plain double quotes"
+        for quote in "\u201c\u201d\u2018\u2019"
+    },
 }
 
 
@@ -352,11 +359,15 @@ def _syntax_problem(exc: UnexpectedInput, text: str, origin: Origin | None) -> t
         eof, offset = False, exc.pos_in_stream or 0
     else:  # UnexpectedEOF: the LALR parser reports the end of input as an UnexpectedToken, but be safe
         eof, offset = True, len(text)
-    if not eof:
-        lexical = _lexical_problem(text, offset)
-        if lexical is not None:
-            return lexical
-    return _structural_problem(text, offset, eof, origin)
+    if eof:
+        return _structural_problem(text, offset, True, _scan(text, offset), origin)
+    lexical = _lexical_problem(text, offset)
+    if lexical is not None and lexical[1] < offset:
+        return lexical  # the bad token is glued to the one before it (e.g. `01`, `1.`)
+    context = _scan(text, offset)
+    if not context.open and context.last and (lexical is None or text[offset] in _WORD_CHARS):
+        return f"unexpected {_found(text, offset)} after the end of the JSON value", offset
+    return lexical or _structural_problem(text, offset, False, context, origin)
 
 
 def _lexical_problem(text: str, offset: int) -> tuple[str, int] | None:
@@ -372,8 +383,7 @@ def _lexical_problem(text: str, offset: int) -> tuple[str, int] | None:
         return _word_problem(text, offset)
     if char in "{}[]:,":
         return None
-    name = _NAMED_CHARS.get(char) or (repr(char) if char.isprintable() else f"U+{ord(char):04X}")
-    return f"unexpected character {name}", offset
+    return f"unexpected character {_char_name(char)}", offset
 
 
 def _string_problem(text: str, start: int) -> tuple[str, int] | None:
@@ -415,6 +425,8 @@ def _word_problem(text: str, offset: int) -> tuple[str, int] | None:
     bare = word.lstrip("+-")
     if bare in ("NaN", "Infinity", "inf", "nan"):
         return f"{word!r} is not a JSON number; write it as a string if it is meant as text", start
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:T[0-9:.]*Z?)?", word):
+        return f"unexpected {word!r}; write a date as a string: \"{word}\"", start
     if word[0] in "0123456789+-.":
         return f"invalid number {word!r}: {_number_problem(word)}", start
     if word.lower() in ("true", "false", "null"):
@@ -467,24 +479,23 @@ def _scan(text: str, end: int) -> _Context:
         elif token in (",", ":"):
             context.last = token
         elif token.startswith('"') and context.open and text[context.open[-1]] == "{" and context.last in ("{", ","):
-            context.last, context.key = "key", token
+            context.last, context.key = "key", _clip(token)
         else:
             context.last = "value"
     return context
 
 
-def _structural_problem(text: str, offset: int, eof: bool, origin: Origin | None) -> tuple[str, int]:
+def _structural_problem(
+    text: str, offset: int, eof: bool, context: _Context, origin: Origin | None
+) -> tuple[str, int]:
     """A well-formed token (or the end of input) where the grammar does not allow it."""
-    context = _scan(text, offset)
     if eof:
         offset = len(text.rstrip(" \t\r\n"))
         if not context.open:
             return "unexpected end of input; expected a JSON value", offset
         return f"unexpected end of input: {_opened(text, context.open[-1], origin)} is not closed", offset
     found = _found(text, offset)
-    if not context.open:
-        if context.last:
-            return f"unexpected {found} after the end of the JSON value", offset
+    if not context.open:  # nothing came before (trailing content after a value is reported earlier)
         return f"unexpected {found}; expected a JSON value", offset
     opener = text[context.open[-1]]
     closer = "}" if opener == "{" else "]"
@@ -498,18 +509,20 @@ def _structural_problem(text: str, offset: int, eof: bool, origin: Origin | None
 
 def _expectation(opener: str, context: _Context) -> str:
     if opener == "{":
-        return {
+        expected = {
             "{": "expected a key in double quotes or '}'",
             ",": "expected a key in double quotes after ','",
             "key": f"expected ':' after the key {context.key}",
             ":": f"expected the value of the key {context.key}",
             "value": "expected ',' or '}' after a member (is a comma missing?)",
-        }[context.last]
-    return {
-        "[": "expected a value or ']'",
-        ",": "expected a value after ','",
-        "value": "expected ',' or ']' after a list item (is a comma missing?)",
-    }[context.last]
+        }
+    else:
+        expected = {
+            "[": "expected a value or ']'",
+            ",": "expected a value after ','",
+            "value": "expected ',' or ']' after a list item (is a comma missing?)",
+        }
+    return expected.get(context.last, "this token is not allowed here")
 
 
 def _found(text: str, offset: int) -> str:
@@ -518,12 +531,19 @@ def _found(text: str, offset: int) -> str:
         return f"'{char}'"
     if char == '"':
         match = _STRING.match(text, offset)
-        token = match.group() if match else char
-        return f"string {token if len(token) <= 40 else token[:37] + '...'}"
+        return f"string {_clip(match.group() if match else char)}"
     end = offset
     while end < len(text) and text[end] in _WORD_CHARS:
         end += 1
-    return repr(text[offset:end])
+    return repr(text[offset:end]) if end > offset else f"character {_char_name(char)}"
+
+
+def _clip(token: str) -> str:
+    return token if len(token) <= 40 else token[:37] + "..."
+
+
+def _char_name(char: str) -> str:
+    return _NAMED_CHARS.get(char) or (repr(char) if char.isprintable() else f"U+{ord(char):04X}")
 
 
 def _opened(text: str, offset: int, origin: Origin | None) -> str:

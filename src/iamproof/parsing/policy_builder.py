@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 from iamproof.ast import (
     VERSION_2008,
@@ -31,7 +32,6 @@ from iamproof.errors import InputError
 from iamproof.operators import UnknownOperator, parse_operator
 from iamproof.parsing.json_tree import JArray, JBool, JMember, JNumber, JObject, JString, JValue, describe
 from iamproof.patterns import PatternSyntaxError, parse_pattern
-from iamproof.span import Span
 from iamproof.values import parse_binary, parse_bool, parse_date, parse_network, parse_number
 
 POLICY_KEYS = ("Version", "Id", "Statement")
@@ -46,9 +46,15 @@ STATEMENT_KEYS = (
     "NotResource",
     "Condition",
 )
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
-_UNIQUE_ID = re.compile(r"^A[A-Z0-9]{3}[A-Z0-9]{12,}$")
-_IAM_ARN = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::(\d{12}|aws):.+$")
+_ACCOUNT_ID = re.compile(r"\d{12}")
+_UNIQUE_ID = re.compile(r"A[A-Z0-9]{3}[A-Z0-9]{12,}")
+_PARTITION = re.compile(r"aws(?:-[a-z]+)*")
+_ACTION = re.compile(r"[^:]+:[^:]+")
+_PRINCIPAL_RESOURCES = {
+    "iam": re.compile(r"root|(?:user|role)/.+"),
+    "sts": re.compile(r"assumed-role/[^/]+/.+|federated-user/.+"),
+}
+_PRINCIPAL_FORMS = {"iam": "root, user/NAME or role/NAME", "sts": "assumed-role/ROLE/SESSION or federated-user/NAME"}
 
 
 def build_policy(node: JValue) -> Policy:
@@ -125,23 +131,39 @@ def _either(obj: JObject, positive: str, negative: str, *, required: bool) -> tu
 def _action(obj: JObject) -> ActionBlock:
     member, negated = _either(obj, "Action", "NotAction", required=True)
     assert member is not None
-    items = _string_list(member, allow_empty=False)
+    items = _string_items(member)
     for item in items:
-        if not item.text:
-            raise InputError("empty action name", item.span)
-    return ActionBlock(negated, items, member.value.span)
+        if not item.value:
+            raise InputError(f"empty action name in '{member.key}'", item.span)
+        if item.value != "*" and not _ACTION.fullmatch(item.value):
+            raise InputError(
+                f"action {item.value!r} must be written 'service:action' (for example 's3:GetObject') or \"*\"",
+                item.span,
+            )
+    return ActionBlock(negated, _texts(items), member.value.span)
 
 
 def _resource(obj: JObject, variables: bool) -> ResourceBlock | None:
     member, negated = _either(obj, "Resource", "NotResource", required=False)
     if member is None:
         return None
-    items = _string_list(member, allow_empty=False)
+    items = _string_items(member)
     for item in items:
-        if not item.text:
-            raise InputError("empty resource", item.span)
-        _check_variables(item.text, item.span, variables)
-    return ResourceBlock(negated, items, member.value.span)
+        if not item.value:
+            raise InputError(f"empty resource in '{member.key}'", item.span)
+        if not _is_resource(item.value):
+            raise InputError(
+                f"resource {item.value!r} must be \"*\" or an ARN (arn:partition:service:region:account:resource)",
+                item.span,
+            )
+        _check_variables(item, variables)
+    return ResourceBlock(negated, _texts(items), member.value.span)
+
+
+def _is_resource(value: str) -> bool:
+    """"*", an ARN (AWS accepts short wildcard forms such as `arn:aws:waf:*`), or API Gateway's
+    `execute-api:/...` shorthand."""
+    return value == "*" or value.startswith(("arn:", "execute-api:/"))
 
 
 def _principal(obj: JObject) -> PrincipalBlock | None:
@@ -152,7 +174,7 @@ def _principal(obj: JObject) -> PrincipalBlock | None:
     if isinstance(node, JString):
         if node.value != "*":
             raise InputError(
-                f"'{member.key}' must be \"*\" or an object such as {{\"AWS\": ...}}, not {node.value!r}",
+                f"'{member.key}' must be \"*\" or an object such as {{\"AWS\": ...}}, not the string {node.value!r}",
                 node.span,
             )
         return PrincipalBlock(negated, True, (), node.span)
@@ -163,31 +185,61 @@ def _principal(obj: JObject) -> PrincipalBlock | None:
     entries: list[PrincipalEntry] = []
     for principal_member in principal_obj:
         key = PrincipalKey(principal_member.key)
-        for item in _string_list(principal_member, allow_empty=False):
+        for item in _string_items(principal_member):
             _check_principal_value(key, item)
-            entries.append(PrincipalEntry(key, item.text, item.span))
+            entries.append(PrincipalEntry(key, item.value, item.span))
     return PrincipalBlock(negated, False, tuple(entries), principal_obj.span)
 
 
-def _check_principal_value(key: PrincipalKey, item: Text) -> None:
-    value = item.text
+def _check_principal_value(key: PrincipalKey, item: JString) -> None:
+    value = item.value
     if not value:
         raise InputError(f"empty {key.value} principal", item.span)
-    if key is PrincipalKey.AWS:
-        if value == "*" or _ACCOUNT_ID.match(value) or _UNIQUE_ID.match(value):
-            return
-        if not _IAM_ARN.match(value):
-            raise InputError(
-                f"invalid AWS principal {value!r}: expected \"*\", a 12-digit account ID, an IAM or STS ARN,"
-                " or a unique ID",
-                item.span,
-            )
-    if "*" in value or "?" in value:
+    if key is PrincipalKey.AWS and value == "*":
+        return
+    wildcard = min((i for i in (value.find("*"), value.find("?")) if i >= 0), default=-1)
+    if wildcard >= 0:
         raise InputError(
             f"wildcards are not allowed in principal {value!r}: \"*\" may only stand on its own"
             " (use a condition on aws:PrincipalArn instead)",
+            item.char_span(wildcard),
+        )
+    if key is PrincipalKey.AWS:
+        _check_aws_principal(item)
+
+
+def _check_aws_principal(item: JString) -> None:
+    """A 12-digit account ID, a unique ID (AIDA..., AROA...), or the ARN of an account, user, role or session."""
+    value = item.value
+    if _ACCOUNT_ID.fullmatch(value) or _UNIQUE_ID.fullmatch(value):
+        return
+    if value.isdigit():
+        raise InputError(f"invalid AWS principal {value!r}: an account ID has 12 digits, not {len(value)}", item.span)
+    parts = value.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn":
+        raise InputError(
+            f"invalid AWS principal {value!r}: expected \"*\", a 12-digit account ID, an IAM or STS ARN,"
+            " or a unique ID",
             item.span,
         )
+    _, partition, service, region, account, resource = parts
+    account_at = len(":".join(parts[:4])) + 1
+    resource_at = account_at + len(account) + 1
+    problem, at = "", 0
+    if not _PARTITION.fullmatch(partition):
+        problem, at = f"unknown partition {partition!r}", 4
+    elif service not in _PRINCIPAL_RESOURCES:
+        problem, at = f"a principal ARN belongs to iam or sts, not {service!r}", 5 + len(partition)
+    elif region:
+        problem, at = "a principal ARN has no region", account_at - 1 - len(region)
+    elif not _ACCOUNT_ID.fullmatch(account):
+        problem, at = f"the account ID must be 12 digits, not {account!r}", account_at
+    elif resource.startswith("group/"):
+        problem, at = "an IAM group cannot be a principal", resource_at
+    elif not _PRINCIPAL_RESOURCES[service].fullmatch(resource):
+        problem, at = f"an {service} principal ARN names {_PRINCIPAL_FORMS[service]}, not {resource!r}", resource_at
+    if problem:
+        raise InputError(f"invalid AWS principal {value!r}: {problem}", item.char_span(at))
 
 
 def _conditions(obj: JObject, variables: bool) -> tuple[Condition, ...]:
@@ -201,6 +253,10 @@ def _conditions(obj: JObject, variables: bool) -> tuple[Condition, ...]:
             operator = parse_operator(operator_member.key)
         except UnknownOperator as exc:
             raise InputError(str(exc), operator_member.key_span) from None
+        if operator.family is OperatorFamily.NULL and operator.if_exists:
+            raise InputError(
+                f"condition operator {operator.name!r}: Null cannot be used with IfExists", operator_member.key_span
+            )
         keys = _expect_object(operator_member.value, f"the block of operator {operator.name!r}")
         if not keys.members:
             raise InputError(f"operator {operator.name!r} has no condition keys", keys.span)
@@ -235,7 +291,7 @@ def _condition_values(member: JMember, family: OperatorFamily, variables: bool) 
     values: list[ConditionValue] = []
     for item in nodes:
         value = _scalar_value(item, member.key)
-        _check_typed_value(value, family, variables)
+        _check_typed_value(value, item, family, variables)
         values.append(value)
     return tuple(values)
 
@@ -264,32 +320,51 @@ _TYPE_CHECKS: dict[OperatorFamily, tuple[Callable[[str], object], str]] = {
 }
 
 
-def _check_typed_value(value: ConditionValue, family: OperatorFamily, variables: bool) -> None:
+def _check_typed_value(value: ConditionValue, node: JValue, family: OperatorFamily, variables: bool) -> None:
     if family in (OperatorFamily.STRING, OperatorFamily.ARN):
-        _check_variables(value.text, value.span, variables)
+        if isinstance(node, JString):
+            _check_variables(node, variables)
         return
     if variables and "${" in value.text:
-        raise InputError(f"policy variables are not allowed in {family.value} condition values", value.span)
+        at = value.text.index("${")
+        span = node.char_span(at, 2) if isinstance(node, JString) else value.span
+        raise InputError(f"policy variables are not allowed in {family.value} condition values", span)
     parse, expected = _TYPE_CHECKS[family]
-    if parse(value.text) is None:
+    parsed = parse(value.text)
+    if parsed is None:
         raise InputError(f"{family.value} condition value must be {expected}, not {value.text!r}", value.span)
+    if isinstance(parsed, Decimal):
+        _check_magnitude(parsed, value, family)
 
 
-def _check_variables(text: str, span: Span, variables: bool) -> None:
-    if not variables:
+_MAX_DIGITS = 38
+_MAX_EXPONENT = 308
+_DATE_RANGE = (Decimal(-62135596800), Decimal(253402300799))  # 0001-01-01 to 9999-12-31T23:59:59Z
+
+
+def _check_magnitude(number: Decimal, value: ConditionValue, family: OperatorFamily) -> None:
+    """Numbers stay within what AWS can compare (double range, 38 digits); dates within years 1 to 9999."""
+    written = "".join(map(str, number.as_tuple().digits)).rstrip("0")
+    digits = len(written)  # significant digits (normalize() would round to the context precision)
+    if family is OperatorFamily.DATE:
+        if not _DATE_RANGE[0] <= number <= _DATE_RANGE[1] or digits > _MAX_DIGITS:
+            raise InputError(f"Date condition value {value.text!r} is out of range (years 1 to 9999)", value.span)
+    elif digits > _MAX_DIGITS or (number and not -_MAX_EXPONENT <= number.adjusted() <= _MAX_EXPONENT):
+        raise InputError(
+            f"Numeric condition value {value.text!r} is out of range"
+            f" (at most {_MAX_DIGITS} digits, magnitude between 1e-{_MAX_EXPONENT} and 1e{_MAX_EXPONENT})",
+            value.span,
+        )
+
+
+def _check_variables(node: JString, variables: bool) -> None:
+    """Under Version 2012-10-17, every `${` must start a well-formed policy variable."""
+    if not variables or "${" not in node.value:
         return
     try:
-        parse_pattern(text, variables=True)
+        parse_pattern(node.value, variables=True)
     except PatternSyntaxError as exc:
-        raise InputError(str(exc), _offset_span(span, exc.offset)) from None
-
-
-def _offset_span(span: Span, offset: int) -> Span:
-    """The position `offset` characters into a one-line JSON string (after its opening quote)."""
-    if span.line != span.end_line:
-        return span
-    column = span.column + 1 + offset
-    return Span(span.file, span.line, column, span.line, column + 1)
+        raise InputError(str(exc), node.char_span(exc.offset, 2)) from None
 
 
 # --- small helpers -----------------------------------------------------------------------------------
@@ -312,20 +387,23 @@ def _optional_string(obj: JObject, key: str) -> JString | None:
     return None if member is None else _expect_string(member.value, f"'{key}'")
 
 
-def _string_list(member: JMember, *, allow_empty: bool) -> tuple[Text, ...]:
+def _string_items(member: JMember) -> tuple[JString, ...]:
+    """A string or a non-empty list of strings."""
     node = member.value
     if isinstance(node, JString):
-        return (Text(node.value, node.span),)
+        return (node,)
     if not isinstance(node, JArray):
         raise InputError(f"'{member.key}' must be a string or a list of strings, not {describe(node)}", node.span)
-    if not node.items and not allow_empty:
+    if not node.items:
         raise InputError(f"'{member.key}' is an empty list", node.span)
-    items: list[Text] = []
     for item in node.items:
         if not isinstance(item, JString):
             raise InputError(f"each item of '{member.key}' must be a string, not {describe(item)}", item.span)
-        items.append(Text(item.value, item.span))
-    return tuple(items)
+    return node.items  # type: ignore[return-value]
+
+
+def _texts(items: tuple[JString, ...]) -> tuple[Text, ...]:
+    return tuple(Text(item.value, item.span) for item in items)
 
 
 def _check_keys(obj: JObject, allowed: tuple[str, ...], what: str) -> None:

@@ -1,0 +1,98 @@
+"""The grammar travels with the package: found in a built wheel, and in a source checkout."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from iamproof.parsing import grammar_files
+from iamproof.parsing.documents import parse_policy_text
+
+REPO = Path(__file__).resolve().parents[1]
+BUILD_TOOLS = all(importlib.util.find_spec(name) is not None for name in ("build", "hatchling"))
+
+# Run in the extracted wheel, from a directory outside the checkout, with site-packages added by hand
+# (after the wheel, and without processing .pth files, so an editable install cannot leak in).
+PROBE = """
+import json, sys
+sys.path.extend(json.loads(sys.argv[1]))
+from iamproof.parsing.grammar_files import grammar_location
+from iamproof.parsing.documents import parse_policy_text
+policy = parse_policy_text('{"Statement": {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}}', "probe.json")
+modules = sorted({m.__file__ for n, m in sys.modules.items() if n.startswith("iamproof.") and m.__file__})
+print(json.dumps({"grammar": grammar_location("policy.lark"), "effect": policy.statements[0].effect.value,
+                  "modules": modules}))
+"""
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not BUILD_TOOLS:
+        pytest.skip("building the wheel needs the 'build' and 'hatchling' packages (pip install -e '.[dev]')")
+    out = tmp_path_factory.mktemp("dist")
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    (built,) = out.glob("iamproof-*.whl")
+    return built
+
+
+def test_wheel_contains_the_grammar(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        assert "iamproof/grammar/policy.lark" in names
+        assert archive.read("iamproof/grammar/policy.lark") == (REPO / "grammar" / "policy.lark").read_bytes()
+        assert "iamproof/parsing/grammar_files.py" in names
+
+
+def test_extracted_wheel_finds_its_own_grammar(wheel: Path, tmp_path: Path) -> None:
+    extracted = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(extracted)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    dependencies = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", PROBE, json.dumps(dependencies)],
+        cwd=elsewhere,
+        env={"PYTHONPATH": str(extracted), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert Path(report["grammar"]) == extracted / "iamproof" / "grammar" / "policy.lark"
+    assert report["effect"] == "Deny"
+    assert report["modules"], "no iamproof module was imported"
+    for module in report["modules"]:
+        assert Path(module).is_relative_to(extracted), module
+
+
+def test_checkout_finds_the_repository_grammar() -> None:
+    module = Path(grammar_files.__file__).resolve()
+    if not module.is_relative_to(REPO / "src"):
+        pytest.skip(f"iamproof is imported from {module}, not from this checkout")
+    location = Path(grammar_files.grammar_location("policy.lark"))
+    assert location == REPO / "grammar" / "policy.lark"
+    assert grammar_files.grammar_text("policy.lark") == location.read_text(encoding="utf-8")
+    assert parse_policy_text('{"Statement": {"Effect": "Allow", "Action": "*"}}').statements[0].action.items
+
+
+def test_missing_grammar_is_an_internal_error() -> None:
+    from iamproof.errors import InternalError
+
+    with pytest.raises(InternalError, match=r"grammar file 'no-such\.lark' is missing"):
+        grammar_files.grammar_text("no-such.lark")
