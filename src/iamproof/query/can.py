@@ -5,15 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iamproof.evaluate.decision import Decision, PolicySet, evaluate
-from iamproof.evaluate.request import Request
+from iamproof.evaluate.request import PrincipalType, Request
 from iamproof.evaluate.semantics import DEFAULT_SEMANTICS, Semantics
 from iamproof.query.session import Session, Witness
 from iamproof.query.solver import Verdict
 from iamproof.query.subjects import Subject, compile_subject
 from iamproof.query.template import RequestTemplate
-from iamproof.smt.formula import conj
+from iamproof.smt.formula import TRUE, Formula, conj
 from iamproof.smt.keys import Unsupported, collect_keys
-from iamproof.smt.request_terms import is_iam
+from iamproof.smt.request_terms import is_kind
+
+
+def _principal_domain(policies: PolicySet, template: RequestTemplate) -> Formula:
+    """Identity policies, boundaries and session policies belong to IAM users and role sessions (the root
+    user carries none), so with them the principal is one of those, unless the template pins it."""
+    if template.principal is not None:
+        return TRUE
+    if policies.identity or policies.boundary is not None or policies.session is not None:
+        return is_kind(PrincipalType.USER, PrincipalType.ROLE_SESSION, PrincipalType.FEDERATED_USER)
+    return TRUE
 
 
 @dataclass(frozen=True)
@@ -37,8 +47,7 @@ def check_can(
         keys = collect_keys(subject.policies())
         template.widen_keys(keys)
         compiled = compile_subject(subject, keys, semantics)
-        needs_iam = bool(policies.identity) or policies.boundary is not None or policies.session is not None
-        goal = conj([compiled.allowed, template.formula(keys), is_iam() if needs_iam else conj([])])
+        goal = conj([compiled.allowed, template.formula(keys), _principal_domain(policies, template)])
         session = Session([goal], keys, timeout)
     except Unsupported as exc:
         return CanResult(Verdict.UNKNOWN, None, str(exc))

@@ -67,7 +67,12 @@ def template_from_node(node: JValue) -> RequestTemplate:
         context=dict(context),
         closed_context=closed == "absent",
         multivalued=multivalued,
+        spelling=_spelling(context_member.value) if context_member else {},
     )
+
+
+def _spelling(node: JValue) -> dict[str, str]:
+    return {member.key.lower(): member.key for member in node} if isinstance(node, JObject) else {}
 
 
 def _pattern(node: JObject, key: str) -> str | None:

@@ -61,11 +61,15 @@ def check_preferring(assertions: list[z3.BoolRef], preferences: list[z3.BoolRef]
         return Outcome(Verdict.UNKNOWN, reason=solver.reason_unknown() or "unknown")
     model = solver.model()
     solver.set("timeout", max(1, int(min(timeout_seconds, 2.0) * 1000)))
-    for preference in preferences:
-        solver.push()
-        solver.add(preference)
-        if solver.check() == z3.sat:
-            model = solver.model()
-        else:
-            solver.pop()
+    accepted: list[z3.BoolRef] = []
+    for index, preference in enumerate(preferences):
+        # assumptions rather than push/pop: switching Z3 to incremental mode can stall on string constraints
+        literal = z3.Bool(f"iamproof.preference.{index}")
+        solver.add(z3.Implies(literal, preference))
+        try:
+            if solver.check(*accepted, literal) == z3.sat:
+                accepted.append(literal)
+                model = solver.model()
+        except z3.Z3Exception:
+            break
     return Outcome(Verdict.SAT, model)

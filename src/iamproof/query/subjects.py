@@ -73,4 +73,4 @@ def granting_statements(subject: Subject, request: Request, semantics: Semantics
         return [(subject.label, h.statement) for h in hits if h.statement.effect is Effect.ALLOW]
     assert subject.policy_set is not None
     result = evaluate(subject.policy_set, request, semantics)
-    return [(f"{subject.label}:{h.ref.label}", h.statement) for h in result.deciding]
+    return [(h.ref.label, h.statement) for h in result.deciding]

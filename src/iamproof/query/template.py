@@ -41,6 +41,7 @@ class RequestTemplate:
     context: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # lower-case key -> values; None: absent
     closed_context: bool = False  # keys not in `context` are absent
     multivalued: frozenset[str] = frozenset()  # pinned keys written as lists
+    spelling: dict[str, str] = field(default_factory=dict)  # lower-case key -> as the case file writes it
 
     def fits(self, request: Request) -> bool:
         """Does a concrete request fit this template? (Checked on every witness.)"""
@@ -63,7 +64,7 @@ class RequestTemplate:
         context = {key: value for key, value in document.get("context", {}).items() if key.lower() not in self.context}
         for key, values in self.context.items():
             if values:
-                context[key] = list(values) if len(values) > 1 else values[0]
+                context[self.spelling.get(key, key)] = list(values) if len(values) > 1 else values[0]
         document = {k: v for k, v in document.items() if k != "context"}
         return {**document, "context": context} if context else document
 

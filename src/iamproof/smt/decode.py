@@ -5,20 +5,19 @@ from __future__ import annotations
 import base64
 import ipaddress
 import itertools
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 import z3
 
+from iamproof import catalogue
 from iamproof.cells.partition import Cell
 from iamproof.evaluate.request import PrincipalType
-from iamproof.smt.action_names import catalogue_actions
-from iamproof.smt.action_names import catalogue_spelling as _catalogue_spelling
 from iamproof.smt.domains import CellDomain
 from iamproof.smt.encode import PRINCIPAL_KINDS, Encoder
 from iamproof.smt.formula import KeySlot, Slot
 from iamproof.smt.keys import KeyType
-from iamproof.smt.realistic import filled_patterns, first_member
+from iamproof.smt.realistic import filled_patterns, filled_template, first_member
 
 _FRESH_BINARY = b"iamproof-other"
 
@@ -26,10 +25,11 @@ _FRESH_BINARY = b"iamproof-other"
 def decode_request(encoder: Encoder, model: z3.ModelRef) -> dict[str, Any]:
     """The request a model describes, as the `request` object of a case file."""
     kind = PRINCIPAL_KINDS[_int(model, encoder.kind) % len(PRINCIPAL_KINDS)]
+    action = _cell_string(encoder, model, Slot.ACTION, "")
     request: dict[str, Any] = {
         "principal": _principal(encoder, model, kind),
-        "action": _cell_string(encoder, model, Slot.ACTION),
-        "resource": _cell_string(encoder, model, Slot.RESOURCE),
+        "action": action,
+        "resource": _cell_string(encoder, model, Slot.RESOURCE, action),
         "resource_account": _string(encoder, model, Slot.RESOURCE_ACCOUNT),
     }
     context = _context(encoder, model)
@@ -67,24 +67,32 @@ def _principal(encoder: Encoder, model: z3.ModelRef, kind: PrincipalType) -> Any
     return {key: s(Slot.PRINCIPAL_VALUE)}
 
 
-def _cell_string(encoder: Encoder, model: z3.ModelRef, slot: Slot) -> str:
+def _cell_string(encoder: Encoder, model: z3.ModelRef, slot: Slot, action: str) -> str:
     domain = encoder.cells.get(slot)
     if domain is None:
         return _string(encoder, model, slot)
     cell = domain.cells[_int(model, encoder.cell_vars[slot])]
-    text = _readable(domain, cell, slot)
-    if slot is Slot.RESOURCE:
-        text = _with_account(domain, cell, text, _string(encoder, model, Slot.RESOURCE_ACCOUNT))
-    return text
-
-
-def _readable(domain: CellDomain, cell: Cell, slot: Slot) -> str:
     if slot is Slot.ACTION:
-        service = cell.witnesses[0].split(":", 1)[0]
-        candidates = itertools.chain(catalogue_actions(service), filled_patterns(domain, cell, arn=False))
-        found = first_member(domain, cell, (c.lower() for c in candidates))
-        return _catalogue_spelling(found) if found else cell.witnesses[0]
-    return first_member(domain, cell, filled_patterns(domain, cell, arn=True)) or cell.witnesses[0]
+        return _readable_action(domain, cell)
+    account = _string(encoder, model, Slot.RESOURCE_ACCOUNT)
+    return _with_account(domain, cell, _readable_resource(domain, cell, action, account), account)
+
+
+def _readable_action(domain: CellDomain, cell: Cell) -> str:
+    service = cell.witnesses[0].split(":", 1)[0]
+    real = (f"{service}:{name}" for name in catalogue.actions_of(service))
+    candidates = itertools.chain(real, filled_patterns(domain, cell, arn=False))
+    found = first_member(domain, cell, (c.lower() for c in candidates))
+    if found is None:
+        return cell.witnesses[0]
+    return catalogue.canonical_action(found) or found
+
+
+def _readable_resource(domain: CellDomain, cell: Cell, action: str, account: str) -> str:
+    service = action.split(":", 1)[0].lower()
+    templates = (filled_template(t, account) for t in catalogue.arn_templates(service))
+    candidates = itertools.chain(filled_patterns(domain, cell, arn=True), templates, ["*"])
+    return first_member(domain, cell, candidates) or cell.witnesses[0]
 
 
 def _with_account(domain: CellDomain, cell: Cell, text: str, account: str) -> str:
@@ -115,8 +123,11 @@ def _value(encoder: Encoder, model: z3.ModelRef, slot: KeySlot) -> Any:
         return _string(encoder, model, slot)
     value = model.eval(encoder.typed_value(slot), model_completion=True)
     if kind in (KeyType.NUMBER, KeyType.DATE):
-        number = Decimal(value.as_long()) / (Decimal(10) ** encoder.scales[slot])
-        return format(number.normalize(), "f") if number != number.to_integral() else str(int(number))
+        with localcontext() as exact:
+            exact.prec = 2000
+            number = Decimal(value.as_long()).scaleb(-encoder.scales[slot])
+            integral = number == number.to_integral_value()
+            return str(int(number)) if integral else format(number.normalize(), "f")
     if kind is KeyType.BOOL:
         return "true" if z3.is_true(value) else "false"
     if kind is KeyType.IP:

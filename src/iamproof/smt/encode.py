@@ -7,7 +7,7 @@ import ipaddress
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import z3
 
@@ -202,7 +202,9 @@ class Encoder:
 
     def _compare(self, node: Compare) -> z3.BoolRef:
         value = self.typed_value(node.slot)
-        constant = int(node.value * (10 ** self.scales[node.slot]))
+        with localcontext() as exact:
+            exact.prec = 2000  # values are bounded by the parser; scale them without rounding
+            constant = int(node.value.scaleb(self.scales[node.slot]))
         if node.op == "eq":
             return value == constant
         if node.op == "lt":
@@ -229,7 +231,8 @@ class Encoder:
 
 
 def _scale(value: Decimal) -> int:
-    exponent = value.normalize().as_tuple().exponent
+    """Digits after the decimal point (without rounding: no context arithmetic)."""
+    exponent = value.as_tuple().exponent
     return max(0, -int(exponent)) if isinstance(exponent, int) else 0
 
 

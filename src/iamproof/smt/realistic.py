@@ -7,6 +7,7 @@ real request, and fall back to the shortest member, so no witness is ever lost.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from iamproof.cells.partition import Cell
@@ -68,3 +69,19 @@ def _fill(glob: Glob, word: str) -> str:
             assert isinstance(part, str)
             out.append(part)
     return "".join(out)
+
+
+_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+_PLACEHOLDER_VALUES = {"partition": "aws", "region": "us-east-1"}
+
+
+def filled_template(template: str, account: str) -> str:
+    """A catalogue ARN template (`arn:${Partition}:s3:::${BucketName}`) with plausible values."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1).lower()
+        if name == "account":
+            return account
+        return _PLACEHOLDER_VALUES.get(name, "example")
+
+    return _PLACEHOLDER.sub(value, template)
