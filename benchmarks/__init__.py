@@ -1,0 +1,1 @@
+"""Benchmarks for the symbolic queries: generated policy pairs and real corpora."""
