@@ -6,6 +6,7 @@ import pytest
 
 from iamproof.errors import InputError
 from iamproof.span import Span
+from iamproof.world import hop
 from iamproof.world.model import IAM_CALLER_CREDENTIALS, World
 from iamproof.world.query_ast import BypassQuery, CanQuery, CompareQuery, OnlyThroughQuery, WhoCanQuery
 from iamproof.world.questions import Answer, answer
@@ -29,6 +30,13 @@ from tests.paths.world_builder import (
 )
 
 SPAN = Span.whole_file("<query>")
+
+
+@pytest.fixture(autouse=True, params=["concrete-first", "solver-only"])
+def hop_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs twice: with the concrete fast path, and with every hop decided by the solver."""
+    monkeypatch.setattr(hop, "CONCRETE_FIRST", request.param == "concrete-first")
+    return str(request.param)
 INVOKE_API = f"arn:aws:execute-api:us-east-1:{ACCOUNT}:{API}/*"
 GATEWAY = {"Service": "apigateway.amazonaws.com"}
 SOURCE_API = {"ArnLike": {"aws:SourceArn": f"arn:aws:execute-api:us-east-1:{ACCOUNT}:{API}/*/GET/orders"}}

@@ -42,6 +42,7 @@ class Actor:
     check: Callable[[Request], bool] | None = None
     role: Role | None = None  # for a role's sessions
     outside: bool = False  # not a principal of the world's account
+    representative: RequestPrincipal | None = None  # a member of a class, tried first
     notes: tuple[str, ...] = field(default=())
 
     def policy_set(self, resource: Policy | None) -> PolicySet:
@@ -87,7 +88,16 @@ def account_actor(account: str) -> Actor:
     def check(request: Request) -> bool:
         return request.principal.type in _OUTSIDE_KINDS and request.principal.account == account
 
-    return Actor(f"account:{account}", None, (allow_everything(),), constraint=constraint, check=check, outside=True)
+    example = parse_principal(f"arn:aws:iam::{account}:user/example", _SPAN)
+    return Actor(
+        f"account:{account}",
+        None,
+        (allow_everything(),),
+        constraint=constraint,
+        check=check,
+        outside=True,
+        representative=example,
+    )
 
 
 def anyone_actor(known_accounts: frozenset[str]) -> Actor:
@@ -101,7 +111,11 @@ def anyone_actor(known_accounts: frozenset[str]) -> Actor:
         principal = request.principal
         return principal.type in _OUTSIDE_KINDS and principal.account not in known_accounts
 
-    return Actor("*", None, (allow_everything(),), constraint=constraint, check=check, outside=True)
+    unnamed = next(str(n) for n in range(999999999999, 0, -1) if str(n) not in known_accounts)
+    example = parse_principal(f"arn:aws:iam::{unnamed}:user/example", _SPAN)
+    return Actor(
+        "*", None, (allow_everything(),), constraint=constraint, check=check, outside=True, representative=example
+    )
 
 
 def _account_is(account: str) -> Formula:

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from iamproof.ast import Effect, Policy, Statement
 from iamproof.evaluate.decision import Decision, PolicySet, evaluate
 from iamproof.evaluate.matching import PrincipalMatch, action_matches, principal_match, resource_matches
-from iamproof.evaluate.request import Request, RequestPrincipal
+from iamproof.evaluate.request import PrincipalType, Request, RequestPrincipal
 from iamproof.evaluate.semantics import Semantics
 from iamproof.patterns import Glob, Wild, variables_of
-from iamproof.query.session import Session, Witness
+from iamproof.query.session import Session, Witness, request_from_document
 from iamproof.query.solver import Verdict
 from iamproof.query.subjects import Subject, compile_subject, granting_statements
 from iamproof.query.template import RequestTemplate
 from iamproof.smt.formula import TRUE, Formula, conj
 from iamproof.smt.keys import KeyInfo, Unsupported, collect_keys
+
+CONCRETE_FIRST = True  # try the plainest request concretely before asking the solver (tests switch it off)
 
 ExtraFormula = Callable[[dict[str, KeyInfo]], Formula]
 
@@ -37,6 +40,7 @@ class Hop:
     extra_check: Callable[[Request], bool] | None = None  # the same restriction, concretely
     action: str = ""  # the literal action and resource, when known, for the screen
     resource: str = ""
+    representative: RequestPrincipal | None = None  # a member of the principal class, for the plain request
 
 
 @dataclass(frozen=True)
@@ -54,11 +58,16 @@ class HopChecker:
     timeout: float
     solver_calls: int = 0
     screened: int = 0
+    concrete: int = 0
 
     def check(self, hop: Hop) -> HopResult:
         if not could_allow(hop):
             self.screened += 1
             return HopResult(hop, Verdict.UNSAT)
+        plain = self._plain_request(hop) if CONCRETE_FIRST else None
+        if plain is not None:
+            self.concrete += 1
+            return plain
         self.solver_calls += 1
         subject = Subject(hop.description, policy_set=hop.policies)
         try:
@@ -76,6 +85,29 @@ class HopChecker:
         grants = tuple(granting_statements(subject, witness.request, self.semantics))
         return HopResult(hop, outcome.verdict, witness, grants)
 
+    def _plain_request(self, hop: Hop) -> HopResult | None:
+        """Most hops that are allowed are allowed for the plainest request of their shape (the literal
+        action and resource, no context beyond what the hop pins): the concrete evaluator tries that one
+        before the solver is asked."""
+        template = hop.template
+        principal = template.principal if template.principal is not None else hop.representative
+        if principal is None or not hop.action or not hop.resource:
+            return None
+        document: dict[str, Any] = {
+            "principal": principal_document(principal),
+            "action": hop.action,
+            "resource": hop.resource,
+        }
+        if template.resource_account is not None:
+            document["resource_account"] = template.resource_account
+        document = template.complete(document)
+        request = request_from_document(document)
+        if not self._confirm(hop)(request):
+            return None
+        subject = Subject(hop.description, policy_set=hop.policies)
+        grants = tuple(granting_statements(subject, request, self.semantics))
+        return HopResult(hop, Verdict.SAT, Witness(request, document), grants)
+
     def _confirm(self, hop: Hop) -> Callable[[Request], bool]:
         def confirm(request: Request) -> bool:
             allowed = evaluate(hop.policies, request, self.semantics).decision is Decision.ALLOW
@@ -83,6 +115,21 @@ class HopChecker:
             return allowed and fits and (hop.extra_check is None or hop.extra_check(request))
 
         return confirm
+
+
+def principal_document(principal: RequestPrincipal) -> str | dict[str, str]:
+    """A principal as a case file's request writes it."""
+    if principal.type is PrincipalType.ANONYMOUS:
+        return "anonymous"
+    if principal.type is PrincipalType.SERVICE:
+        return {"Service": principal.value or ""}
+    if principal.type is PrincipalType.WEB_IDENTITY:
+        return {"Federated": principal.value or ""}
+    if principal.type is PrincipalType.CANONICAL_USER:
+        return {"CanonicalUser": principal.value or ""}
+    if principal.arn is not None:
+        return principal.arn
+    return principal.account or ""
 
 
 def could_allow(hop: Hop) -> bool:

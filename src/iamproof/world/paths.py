@@ -127,6 +127,7 @@ class Reachability:
             check,
             action if "*" not in action and "?" not in action else "",
             resource if "*" not in resource and "?" not in resource else "",
+            actor.representative,
         )
         result = self.checker.check(hop)
         if result.verdict is Verdict.UNKNOWN:
