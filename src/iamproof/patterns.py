@@ -10,6 +10,7 @@ blow-up on patterns such as `a*a*a*a*b`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -98,6 +99,7 @@ def _flush(literal: list[str], parts: list[Part]) -> None:
         literal.clear()
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_glob(text: str, *, wildcards: bool = True) -> Glob:
     """Parse a pattern in which `${...}` has no meaning (actions, or policies before 2012-10-17)."""
     return tuple(part for part in parse_pattern(text, wildcards=wildcards) if not isinstance(part, Variable))

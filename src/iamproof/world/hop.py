@@ -138,19 +138,23 @@ def could_allow(hop: Hop) -> bool:
     if not hop.action or not hop.resource:
         return True
     principal = hop.template.principal
-    identity = any(_may_apply(s, hop, principal, False) for p in hop.policies.identity for s in _allows(p))
+    if any(_may_apply(s, hop, principal, False) for p in hop.policies.identity for s in _allows(p)):
+        return True
     resource_policy = hop.policies.resource
-    resource = resource_policy is not None and any(
-        _may_apply(s, hop, principal, True) for s in _allows(resource_policy)
-    )
-    return identity or resource
+    if resource_policy is None:
+        return False
+    # A resource policy that names only the caller's account delegates to the identity policies (same
+    # account or not), which allow nothing here: such statements cannot grant on their own.
+    return any(_may_apply(s, hop, principal, True, strong=True) for s in _allows(resource_policy))
 
 
 def _allows(policy: Policy) -> list[Statement]:
     return [s for s in policy.statements if s.effect is Effect.ALLOW]
 
 
-def _may_apply(statement: Statement, hop: Hop, principal: RequestPrincipal | None, attached: bool) -> bool:
+def _may_apply(
+    statement: Statement, hop: Hop, principal: RequestPrincipal | None, attached: bool, *, strong: bool = False
+) -> bool:
     if not action_matches(statement.action, hop.action):
         return False
     block = statement.resource
@@ -158,7 +162,10 @@ def _may_apply(statement: Statement, hop: Hop, principal: RequestPrincipal | Non
     if literal and not resource_matches(block, hop.resource, None, attached=attached):
         return False
     if statement.principal is not None and principal is not None and not statement.principal.negated:
-        return principal_match(statement.principal, principal, _SCREEN_SEMANTICS) is not PrincipalMatch.NONE
+        match = principal_match(statement.principal, principal, _SCREEN_SEMANTICS)
+        if strong and match is PrincipalMatch.ACCOUNT and principal.type is not PrincipalType.ROOT:
+            return False
+        return match is not PrincipalMatch.NONE
     return True
 
 

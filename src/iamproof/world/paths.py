@@ -307,44 +307,44 @@ class Reachability:
             )
         return self._assume[key]
 
-    def role_chains(self, found: list[Path], action: str, resource: str, where: dict[str, str] | None) -> list[Path]:
-        """For each actor, a chain of AssumeRole hops into a role that has a path of its own."""
-        by_role: dict[str, Path] = {}
-        for path in found:
-            if path.principal not in by_role and self.world.role(path.principal) is not None:
-                by_role[path.principal] = path
-        if not by_role:
-            return []
-        chains: list[Path] = []
-        for actor in self.actors:
-            if actor.name == f"service:{APIGATEWAY}":
-                continue  # API Gateway assumes roles for an API's integrations: the gateway paths
-            chain = self._chain_to(actor, by_role)
-            if chain is not None:
-                hops, target = chain
-                chains.append(Path("role-chain", actor.name, (*hops, *target.steps), target.api, target.method))
-        return chains
+    def role_chains(
+        self, found: list[Path], action: str, resource: str, where: dict[str, str] | None
+    ) -> list[Path]:
+        """Actors that reach, by a chain of AssumeRole hops, a role that has a path of its own.
 
-    def _chain_to(self, start: Actor, targets: dict[str, Path]) -> tuple[list[HopResult], Path] | None:
-        """Breadth-first over AssumeRole hops; the first role reached that has a path (never `start` itself)."""
-        frontier: list[tuple[Actor, list[HopResult]]] = [(start, [])]
-        seen = {start.name}
+        Searched backwards from those roles (level by level, so each actor gets a shortest chain): only
+        the trust policies of roles on some chain are ever checked.
+        """
+        targets: dict[str, Path] = {}
+        for path in found:
+            if path.principal not in targets and self.world.role(path.principal) is not None:
+                targets[path.principal] = path
+        onward: dict[str, tuple[list[HopResult], Path]] = {arn: ([], path) for arn, path in targets.items()}
+        chains: dict[str, tuple[list[HopResult], Path]] = {}
+        frontier = list(targets)
         while frontier:
-            following: list[tuple[Actor, list[HopResult]]] = []
-            for actor, hops in frontier:
-                for role in self.world.roles:
-                    if role.arn in seen or role.trust is None:
-                        continue
+            following: list[str] = []
+            for role_arn in frontier:
+                role = self.world.role(role_arn)
+                if role is None or role.trust is None:
+                    continue
+                rest, target = onward[role_arn]
+                for actor in self.actors:
+                    if actor.name == f"service:{APIGATEWAY}" or actor.name in onward or actor.name in chains:
+                        continue  # API Gateway's role use is the gateway paths; roles already placed
                     result = self.assume(actor, role)
                     if result.verdict is not Verdict.SAT:
                         continue
-                    seen.add(role.arn)
-                    chain = [*hops, result]
-                    if role.arn in targets:
-                        return chain, targets[role.arn]
-                    following.append((role_actor(self.world, role), chain))
+                    chain = [result, *rest]
+                    chains[actor.name] = (chain, target)
+                    if actor.role is not None:
+                        onward[actor.name] = (chain, target)
+                        following.append(actor.name)
             frontier = following
-        return None
+        return [
+            Path("role-chain", name, (*chain, *target.steps), target.api, target.method)
+            for name, (chain, target) in chains.items()
+        ]
 
 
 def concrete_method_arn(api: Api, method: Method, stage: str) -> str:

@@ -42,23 +42,33 @@ class Difference:
     through_api: Path  # the caller's path through the API
 
 
-def answer(world: World, query: Query, *, semantics: Semantics = DEFAULT_SEMANTICS, timeout: float = 30.0) -> Answer:
-    reach = Reachability(world, semantics, timeout)
+def answer(
+    world: World,
+    query: Query,
+    *,
+    semantics: Semantics = DEFAULT_SEMANTICS,
+    timeout: float = 30.0,
+    reach: Reachability | None = None,
+) -> Answer:
+    """Answer one query. Several queries over one world may share `reach` (its hops are remembered)."""
+    if reach is None:
+        reach = Reachability(world, semantics, timeout)
+    reach.unknown = []
+    calls, screened = reach.checker.solver_calls, reach.checker.screened
     if isinstance(query, WhoCanQuery):
         result = _who_can(reach, query)
     elif isinstance(query, CanQuery):
         result = _can(reach, query)
     elif isinstance(query, BypassQuery):
-        result = _bypass(
-            reach, query.function, query.api_id, f"can anyone invoke {query.function} without {query.api_id}"
-        )
+        text = f"can anyone invoke {query.function} without {query.api_id}"
+        result = _bypass(reach, query.function, query.api_id, text)
     elif isinstance(query, OnlyThroughQuery):
         result = _only_through(reach, query)
     else:
         result = _compare(reach, query)
     result.unknown = list(dict.fromkeys(reach.unknown))
-    result.solver_calls = reach.checker.solver_calls
-    result.screened = reach.checker.screened
+    result.solver_calls = reach.checker.solver_calls - calls
+    result.screened = reach.checker.screened - screened
     return result
 
 
