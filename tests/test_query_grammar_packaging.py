@@ -88,5 +88,6 @@ def test_checkout_finds_the_repository_query_grammar() -> None:
     location = Path(grammar_files.grammar_location("query.lark"))
     assert location == REPO / "grammar" / "query.lark"
     assert grammar_files.grammar_text("query.lark") == location.read_text(encoding="utf-8")
-    assert parse_query('compare callers and role of "a1b2c3"').api_id == "a1b2c3"
-    assert isinstance(parse_query('compare callers and role of "a1b2c3"'), CompareQuery)
+    query = parse_query('compare callers and role of "a1b2c3"')
+    assert isinstance(query, CompareQuery)
+    assert query.api_id == "a1b2c3"

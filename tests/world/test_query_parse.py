@@ -396,7 +396,7 @@ def test_every_cut_of_a_valid_query_says_what_was_expected(text: str) -> None:
 
 # --- printing back ---------------------------------------------------------------------------------
 
-LINE_TEXT = st.text(st.characters(exclude_characters="\r\n", exclude_categories=("Cs",)), min_size=1, max_size=24)
+LINE_TEXT = st.text(st.characters(exclude_characters="\r\n", exclude_categories=["Cs"]), min_size=1, max_size=24)
 ACTIONS = st.from_regex(r"[A-Za-z0-9*?_-]{1,10}:[A-Za-z0-9*?_-]{1,12}", fullmatch=True)
 API_IDS = st.from_regex(r"[A-Za-z0-9]{1,12}", fullmatch=True)
 FUNCTIONS = st.builds(
@@ -445,3 +445,11 @@ def test_printed_query_survives_shouting_keywords(query: Query) -> None:
 def test_format_query_rejects_what_is_not_a_query() -> None:
     with pytest.raises(TypeError):
         format_query("who can do everything")  # type: ignore[arg-type]
+
+
+def test_long_unexpected_strings_are_shortened_in_the_message() -> None:
+    long = "x" * 60
+    with pytest.raises(InputError) as caught:
+        parse_query(f'who can "{long}"')
+    assert caught.value.message == f"expected 'do' after 'who can', found \"{'x' * 36}..."
+    assert caught.value.span == Span("<query>", 1, 9, 1, 9 + len(long) + 2)

@@ -174,12 +174,13 @@ def _syntax_error(exc: UnexpectedInput, stack: list[str], text: str, source: str
     elif found.startswith('"'):
         found_words = _shorten(found)
     else:
-        found_words = repr(_shorten(found))
-    end_column = column + len(found) if "\n" not in found else column
-    return InputError(f"expected {expected}, found {found_words}", Span(source, line, column, line, end_column))
+        found_words = f"'{_shorten(found)}'"
+    span = Span(source, line, column, line, column + len(found))  # neither a word nor a string spans lines
+    return InputError(f"expected {expected}, found {found_words}", span)
 
 
 def _string_length(rest: str) -> int:
+    """The length of the string literal `rest` starts with (the grammar's STRING terminal)."""
     match = re.match(r'"(?:[^"\\\r\n]|\\[^\r\n])*"', rest)
     return match.end() if match else 1
 
