@@ -48,7 +48,7 @@ def _decode_yaml(text: str, path: str) -> JValue:
     try:
         data = cfn_yaml.loads(text, path)
     except cfn_yaml.CfnParseError as exc:
-        match = exc.matches[0]
+        match = exc.matches[-1]  # for a duplicate key: the repeated one
         line, column = max(match.linenumber, 1), max(match.columnnumber, 1)
         raise InputError(f"invalid template: {match.message}", Span(path, line, column, line, column + 1)) from None
     except yaml.MarkedYAMLError as exc:

@@ -69,14 +69,19 @@ def _principal(plan: Plan, draft: WorldDraft, resource: TfResource, kind: Princi
     )
     draft.principals[resource.address] = principal
     if kind == "role":
-        trust = plan.text(resource, "assume_role_policy")
+        trust = plan.document(resource, "assume_role_policy")
         if trust is not None:
             principal.trust = policy_from_node(trust, f"the assume_role_policy of {resource.address}")
             draft.add_policy(f"{resource.address}/trust", principal.trust, "trust")
     for index, block in enumerate(items(plan.value(resource, "inline_policy"))):
         policy_name = text(member(block, "name")) or f"inline{index}"
         document = member(block, "policy")
-        if isinstance(document, JString) and document.value:
+        unknown = items(member(resource.unknown, "inline_policy"))
+        flag = member(unknown[index], "policy") if index < len(unknown) else None
+        if flag is not None and text(flag) == "true":
+            reason = f"inline policy {policy_name!r} of {resource.address} is known only after apply"
+            draft.log.add("after-apply", f"{resource.address}.inline_policy.{policy_name}", reason, block.span)
+        elif isinstance(document, JString) and document.value:
             policy = policy_from_node(document, f"inline policy {policy_name!r} of {resource.address}")
             draft.add_policy(f"{resource.address}/{policy_name}", policy, "identity")
             principal.policies.append(NamedPolicy(policy_name, policy))
@@ -91,7 +96,7 @@ def _principal(plan: Plan, draft: WorldDraft, resource: TfResource, kind: Princi
 
 
 def _managed(plan: Plan, draft: WorldDraft, resource: TfResource) -> None:
-    document = plan.text(resource, "policy")
+    document = plan.document(resource, "policy")
     if document is None:
         return
     policy = policy_from_node(document, f"the policy of {resource.address}")
@@ -101,7 +106,7 @@ def _managed(plan: Plan, draft: WorldDraft, resource: TfResource) -> None:
 
 def _inline(plan: Plan, draft: WorldDraft, resource: TfResource) -> None:
     kind, attribute = _INLINE[resource.type]
-    document = plan.text(resource, "policy")
+    document = plan.document(resource, "policy")
     target = principal_name(plan, draft, resource, attribute, kind)
     if document is None or target is None:
         return

@@ -71,13 +71,13 @@ def _permission(plan: Plan, draft: WorldDraft, resource: TfResource) -> None:
 def load_apis(plan: Plan, draft: WorldDraft) -> None:
     for resource in plan.of_type("aws_api_gateway_rest_api"):
         api = _api(plan, draft, resource)
-        document = plan.text(resource, "policy")
+        document = plan.document(resource, "policy")
         if document is not None and document.value:
             api.policy = policy_from_node(document, f"the policy of {resource.address}")
             draft.add_policy(f"{resource.address}/resource-policy", api.policy, "resource")
     for resource in plan.of_type("aws_api_gateway_rest_api_policy"):
         target = _api_of(plan, draft, resource)
-        document = plan.text(resource, "policy")
+        document = plan.document(resource, "policy")
         if target is not None and document is not None:
             target.policy = policy_from_node(document, f"the policy of {resource.address}")
             draft.add_policy(resource.address, target.policy, "resource")

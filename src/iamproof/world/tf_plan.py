@@ -68,6 +68,13 @@ class Plan:
             return JString(self.unknown_placeholder(resource, attribute), self.unknown_span(resource, attribute))
         return None
 
+    def document(self, resource: TfResource, attribute: str) -> JString | None:
+        """A policy document attribute (a JSON string) known at plan time; unknown → reported, None."""
+        known = self.known(resource, attribute)
+        if known is None and self.is_unknown(resource, attribute):
+            self.unknown_placeholder(resource, attribute)
+        return known if known is not None and known.value else None
+
     def unknown_placeholder(self, resource: TfResource, attribute: str) -> str:
         refs = ", ".join(self.references(resource, attribute))
         reason = f"{resource.address}.{attribute} is known only after apply" + (f" (from {refs})" if refs else "")
