@@ -25,7 +25,7 @@ from iamproof.world.load_authorization_details import (
 )
 from iamproof.world.load_files import Shape, WorldFile, world_files
 from iamproof.world.load_function_policy import read_function_policy
-from iamproof.world.model import Api, Function, World
+from iamproof.world.model import IAM_CALLER_CREDENTIALS, Api, Function, World
 
 DEFAULT_REGION = "us-east-1"
 
@@ -45,7 +45,7 @@ def load_world(path: str, *, account: str | None = None, region: str | None = No
     exports = [read_api_export(f.root) for f in _of(files, Shape.API_EXPORT)]
     functions = _functions(_of(files, Shape.FUNCTION_POLICY), exports)
     notes = [note for export in exports for note in export.notes]
-    world_account = account or _account(principals, functions, path)
+    world_account = account or _account(principals, functions, exports, path)
     world_region = region or _region(exports, functions)
     if world_region is None:
         world_region = DEFAULT_REGION
@@ -88,10 +88,17 @@ def _functions(policy_files: Iterable[WorldFile], exports: Sequence[ApiExport]) 
     return tuple(found.values())
 
 
-def _account(principals: Principals, functions: Sequence[Function], path: str) -> str:
-    """The most common account of the IAM users and roles; without any, of the functions."""
+def _account(principals: Principals, functions: Sequence[Function], exports: Sequence[ApiExport], path: str) -> str:
+    """The most common account of the IAM users and roles; without any, of the functions; without any, of
+    the roles API integrations use as credentials."""
     iam = [user.account for user in principals.users] + [role.account for role in principals.roles]
-    found = _most_common(iam) or _most_common([function.account for function in functions])
+    credentials = [
+        m.integration.credentials.split(":")[4]
+        for export in exports
+        for m in export.methods
+        if m.integration is not None and m.integration.credentials not in (None, IAM_CALLER_CREDENTIALS)
+    ]
+    found = _most_common(iam) or _most_common([f.account for f in functions]) or _most_common(credentials)
     if found is None:
         raise InputError(
             f"{path}: no user, role or function ARN says which account this is; give the account explicitly",
