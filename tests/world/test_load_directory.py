@@ -142,3 +142,12 @@ def test_a_world_without_regional_resources_says_which_region_it_assumed(tmp_pat
     world = load(tmp_path)
     assert world.region == "us-east-1" and any("taken to be us-east-1" in note for note in world.notes)
     assert load(tmp_path, region="ap-south-1").notes == ()
+
+
+def test_yaml_files_other_than_api_exports_are_skipped(tmp_path: Path):
+    write(tmp_path, "users.json", USER)
+    write(tmp_path, "compose.yml", "services:\n\tbroken: [\n")
+    world = load(tmp_path)
+    assert [(Path(s.path).name, s.reason) for s in world.skipped] == [
+        ("compose.yml", "a YAML file that is not an API export")
+    ]

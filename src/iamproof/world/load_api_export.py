@@ -71,7 +71,7 @@ def read_api_export(node: JObject) -> ApiExport:
                 continue
             what = f"{verb} {path.key}"
             operation = expect_object(member.value, what)
-            security = optional(operation, "security") if operation.get("security") else default_security
+            security = optional(operation, "security") if operation.get("security") is not None else default_security
             authorization = method_authorization(security, schemes, what)
             integration = optional(operation, INTEGRATION)
             read = read_integration(integration, what) if integration is not None else None
@@ -79,7 +79,7 @@ def read_api_export(node: JObject) -> ApiExport:
                 reads.append(read)
             methods.append(Method(path.key, verb, authorization, read.integration if read else None, member.key_span))
     policy_node = optional(node, POLICY)
-    policy = policy_from_node(policy_node, f"the resource policy of API {api_id}") if policy_node else None
+    policy = policy_from_node(policy_node, f"the resource policy of API {api_id}") if policy_node is not None else None
     notes = [note for read in reads for note in read.notes]
     if any(m.integration is None for m in methods):
         missing = ", ".join(f"{m.verb} {m.path}" for m in methods if m.integration is None)

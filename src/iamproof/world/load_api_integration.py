@@ -22,6 +22,7 @@ from iamproof.world.model import IAM_CALLER_CREDENTIALS, Integration, Placeholde
 TYPES = ("aws", "aws_proxy", "http", "http_proxy", "mock")
 _LAMBDA_PATH = ":lambda:path/"
 _FUNCTION_ARN = re.compile(r"arn:[^:]+:lambda:[^:]+:\d{12}:function:[A-Za-z0-9_-]+(?::[A-Za-z0-9_$-]+)?")
+_LAMBDA_ARN = re.compile(r"arn:[^:]+:lambda:")
 _ROLE_ARN = re.compile(r"arn:[^:]+:iam::\d{12}:role/.+")
 
 
@@ -50,7 +51,7 @@ def read_integration(node: JValue, method: str) -> IntegrationRead:
     function = None
     placeholders: list[Placeholder] = []
     notes: list[str] = []
-    if uri is not None and (_LAMBDA_PATH in uri.value or uri.value.startswith("arn:aws:lambda:")):
+    if uri is not None and (_LAMBDA_PATH in uri.value or _LAMBDA_ARN.match(uri.value)):
         function = _function(uri.value)
         if function is None:
             reason = f"{method} invokes a Lambda function the export does not determine ({uri.value})"

@@ -1,13 +1,15 @@
 """The files of a world directory: read, decoded with positions, and recognised by their content.
 
-`*.json` files must be JSON; `*.yaml`/`*.yml` files are read as YAML (an API export may be YAML);
-any other file is read as JSON when its text starts with `{`, and is otherwise skipped as not JSON.
+`*.json` files must be JSON; `*.yaml`/`*.yml` files with a top-level `openapi`/`swagger` key are read
+as YAML API exports (other YAML files are skipped); any other file is read as JSON when its text
+starts with `{`, and is otherwise skipped as not JSON.
 A decoded file is recognised as one of the world shapes, or skipped with the reason why. Skipped
 files are reported, never dropped silently.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -24,6 +26,8 @@ from iamproof.world.model import SkippedFile
 
 JSON_SUFFIXES = (".json",)
 YAML_SUFFIXES = (".yaml", ".yml")
+NOT_JSON = "not a JSON file"
+_YAML_EXPORT = re.compile(r"^[\"']?(?:openapi|swagger)[\"']?\s*:", re.MULTILINE)
 
 
 class Shape(Enum):
@@ -46,8 +50,8 @@ def world_files(directory: Path) -> tuple[list[WorldFile], list[SkippedFile]]:
     for path in _walk(directory):
         name = str(path)
         root = _decode(path)
-        if root is None:
-            skipped.append(SkippedFile(name, "not a JSON file"))
+        if isinstance(root, str):
+            skipped.append(SkippedFile(name, root))
             continue
         shape = recognise(root)
         if shape is None or not isinstance(root, JObject):
@@ -63,21 +67,23 @@ def _walk(directory: Path) -> Iterator[Path]:
             yield path
 
 
-def _decode(path: Path) -> JValue | None:
-    """The positioned tree of a JSON (or YAML) file; None for a file that is not JSON at all."""
+def _decode(path: Path) -> JValue | str:
+    """The positioned tree of a JSON file (or of a YAML API export), or why the file is not read."""
     suffix = path.suffix.lower()
-    if suffix in YAML_SUFFIXES:
-        from iamproof.world.cfn_decode import decode_template
-
-        return decode_template(str(path))
     if suffix in JSON_SUFFIXES:
         return parse_json(read_text(path), str(path))
     try:
         text = read_text(path)
     except InputError:
-        return None  # not text: an image, an archive
+        return NOT_JSON  # not text: an image, an archive
+    if suffix in YAML_SUFFIXES:
+        if not _YAML_EXPORT.search(text):
+            return "a YAML file that is not an API export"
+        from iamproof.world.cfn_decode import decode_template
+
+        return decode_template(str(path))
     if not text.lstrip("\ufeff \t\r\n").startswith("{"):
-        return None
+        return NOT_JSON
     return parse_json(text, str(path))
 
 
