@@ -151,3 +151,25 @@ def test_yaml_files_other_than_api_exports_are_skipped(tmp_path: Path):
     assert [(Path(s.path).name, s.reason) for s in world.skipped] == [
         ("compose.yml", "a YAML file that is not an API export")
     ]
+
+
+def test_hidden_directories_are_reported_not_read(tmp_path: Path):
+    write(tmp_path, "users.json", USER)
+    write(tmp_path, ".git/objects/ab", "{ broken")
+    write(tmp_path, "nested/deeper/more.json", USER | {"UserDetailList": []})
+    world = load(tmp_path)
+    assert [(Path(s.path).name, s.reason) for s in world.skipped] == [(".git", "a hidden directory, not read")]
+    assert sorted(Path(s).name for s in world.sources) == ["more.json", "users.json"]
+
+
+def test_links_and_special_files_are_reported(tmp_path: Path):
+    write(tmp_path, "users.json", USER)
+    (tmp_path / "dangling.json").symlink_to(tmp_path / "nowhere.json")
+    (tmp_path / "elsewhere").symlink_to(tmp_path / "nested", target_is_directory=True)
+    write(tmp_path, "nested/x.md", "x")
+    world = load(tmp_path)
+    assert [(Path(s.path).name, s.reason) for s in world.skipped] == [
+        ("dangling.json", "not a regular file"),
+        ("elsewhere", "a link to a directory, not followed"),
+        ("x.md", "not a JSON file"),
+    ]

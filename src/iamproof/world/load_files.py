@@ -49,6 +49,14 @@ def world_files(directory: Path) -> tuple[list[WorldFile], list[SkippedFile]]:
     skipped: list[SkippedFile] = []
     for path in _walk(directory):
         name = str(path)
+        if path.is_dir():
+            hidden = path.name.startswith(".")
+            reason = "a hidden directory, not read" if hidden else "a link to a directory, not followed"
+            skipped.append(SkippedFile(name, reason))
+            continue
+        if not path.is_file():  # a pipe, a socket or a broken link: reading it could block or fail
+            skipped.append(SkippedFile(name, "not a regular file"))
+            continue
         root = _decode(path)
         if isinstance(root, str):
             skipped.append(SkippedFile(name, root))
@@ -62,8 +70,12 @@ def world_files(directory: Path) -> tuple[list[WorldFile], list[SkippedFile]]:
 
 
 def _walk(directory: Path) -> Iterator[Path]:
-    for path in sorted(directory.rglob("*")):
-        if path.is_file():
+    """The entries under `directory` in name order; a hidden directory (`.git`) or a link to a directory is
+    yielded itself, not entered."""
+    for path in sorted(directory.iterdir()):
+        if path.is_dir() and not path.is_symlink() and not path.name.startswith("."):
+            yield from _walk(path)
+        else:
             yield path
 
 
