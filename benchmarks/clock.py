@@ -1,8 +1,9 @@
 """Timing of Z3's check() calls during a query, split into main checks and witness-preference checks.
 
-`query/solver.py:check_preferring` checks the query once, then, when it is satisfiable, once more per soft
-preference (after a push) to make the witness readable. The first check() on a solver object is the query
-itself; any later check() on the same solver is a preference check. The patch only observes.
+The first check() on a solver object is the query itself; any later check() on the same solver is a
+preference check (extra checks that only make a witness readable). Witnesses are now made readable
+concretely (`query/polish.py`), so the preference columns stay at zero; they are kept so that older
+results remain comparable. The patch only observes.
 """
 
 from __future__ import annotations

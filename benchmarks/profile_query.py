@@ -36,7 +36,7 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("encoding to Z3 (incl. partition)", "query/session.py", "__post_init__"),
     ("assertions (goal, well-formedness)", "query/session.py", "assertions"),
     ("solving (z3 check, all calls)", "z3/z3.py", "check"),
-    ("check_preferring (query + preferences)", "query/solver.py", "check_preferring"),
+    ("witness polish (evaluator)", "query/polish.py", "polish"),
     ("witness decoding", "smt/decode.py", "decode_request"),
     ("evaluator re-check", "query/relations.py", "confirm"),
     ("blocking clauses", "query/session.py", "block"),

@@ -6,12 +6,14 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from iamproof.cells.deadline import NO_DEADLINE, Deadline
 from iamproof.cells.glob_automaton import GlobAutomaton
 
 ProductState = tuple[tuple[int, int], ...]
 """The live (pattern index, NFA position mask) pairs, sorted by pattern index."""
 
 DEFAULT_MAX_STATES = 200_000
+_DEADLINE_EVERY = 256  # product states between two looks at the clock
 WITNESSES_PER_CELL = 4
 _PREFERRED_OTHERS = "abcdefghijklmnopqrstuvwxyz0123456789-_ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -52,13 +54,15 @@ def partition(
     alphabet: Callable[[str], bool] | None = None,
     required: Sequence[int] = (),
     max_states: int = DEFAULT_MAX_STATES,
+    deadline: Deadline = NO_DEADLINE,
 ) -> Partition:
     """All non-empty cells of the strings over `alphabet` (a character predicate; None = any).
 
     Cells whose signature lacks a pattern of `required` are dropped (a domain restriction, such as
-    "an action has the form service:name").
+    "an action has the form service:name"). Raises PartitionTooLarge past `max_states` product states
+    and OutOfTime past `deadline`.
     """
-    walk = _Walk(automata, alphabet or _any_char, frozenset(required), max_states)
+    walk = _Walk(automata, alphabet or _any_char, frozenset(required), max_states, deadline)
     walk.run()
     cells = tuple(
         Cell(i, signature, found.witnesses, found.many)
@@ -88,14 +92,19 @@ class _Walk:
     alphabet: Callable[[str], bool]
     required: frozenset[int]
     max_states: int
+    deadline: Deadline
     found: dict[frozenset[int], _Found] = field(default_factory=dict)
 
     def run(self) -> None:
         start: ProductState = tuple((i, a.start) for i, a in enumerate(self.automata) if a.start)
         seen = {start}
         queue: deque[tuple[ProductState, str, bool]] = deque([(start, "", False)])
+        visited = 0
         while queue:
             state, text, via_other = queue.popleft()
+            visited += 1
+            if visited % _DEADLINE_EVERY == 0:
+                self.deadline.check("the cell partition")
             self._record(state, text, via_other)
             for char, is_other in self._moves(state):
                 nxt = self._step(state, char)

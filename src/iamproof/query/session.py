@@ -9,16 +9,17 @@ from typing import Any
 
 import z3
 
-from iamproof.errors import InternalError
+from iamproof.cells.deadline import Deadline
+from iamproof.errors import InputError, InternalError
 from iamproof.evaluate.case_file import build_request
 from iamproof.evaluate.request import Request
 from iamproof.parsing.json_tree import JObject, parse_json
-from iamproof.query.solver import Outcome, Verdict, check_preferring, to_smt2
+from iamproof.query.polish import confirming, polish
+from iamproof.query.solver import Outcome, Verdict, check, to_smt2
 from iamproof.smt.decode import decode_request
 from iamproof.smt.encode import Encoder
 from iamproof.smt.formula import Formula, Slot
 from iamproof.smt.keys import KeyInfo
-from iamproof.smt.preferences import preferences
 from iamproof.smt.wellformed import all_constraints
 
 
@@ -32,23 +33,33 @@ class Witness:
 
 @dataclass
 class Session:
-    """Encodes every formula of a query with one encoder, so all share one set of cells."""
+    """Encodes every formula of a query with one encoder, so all share one set of cells.
+
+    `timeout` bounds the whole query from the session's creation (cell partition, encoding and every
+    solver call), unless a `deadline` shared with earlier stages is given. Past it, construction raises
+    Unsupported and `solve` answers unknown.
+    """
 
     formulas: Sequence[Formula]
     keys: dict[str, KeyInfo]
     timeout: float
+    deadline: Deadline | None = None
     encoder: Encoder = field(init=False)
     base: list[z3.BoolRef] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.encoder = Encoder(self.formulas, self.keys)
-        encoded = [self.encoder.encode(f) for f in self.formulas]
-        del encoded
+        if self.deadline is None:
+            self.deadline = Deadline.after(self.timeout)
+        self.encoder = Encoder(self.formulas, self.keys, self.deadline)
+        for formula in self.formulas:
+            self.encoder.encode(formula)
         self.base = []
 
-    def assertions(self, goal: Formula, extra: Sequence[z3.BoolRef] = ()) -> list[z3.BoolRef]:
+    def assertions(
+        self, goal: Formula, extra: Sequence[z3.BoolRef] = (), resource_account: bool = True
+    ) -> list[z3.BoolRef]:
         main = self.encoder.encode(goal)
-        return [main, *extra, *all_constraints(self.encoder)]
+        return [main, *extra, *all_constraints(self.encoder, resource_account)]
 
     def smt2(self, goal: Formula) -> str:
         return to_smt2(self.assertions(goal))
@@ -60,20 +71,38 @@ class Session:
         extra: Sequence[z3.BoolRef] = (),
         complete: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ) -> tuple[Outcome, Witness | None]:
-        """Solve `goal`; a model is decoded and must satisfy `confirm` (the concrete evaluator)."""
-        outcome = check_preferring(self.assertions(goal, extra), preferences(self.encoder), self.timeout)
-        if outcome.verdict is not Verdict.SAT:
-            return outcome, None
-        assert outcome.model is not None
-        document = decode_request(self.encoder, outcome.model)
-        if complete is not None:
-            document = complete(document)
-        request = request_from_document(document)
+        """Solve `goal`; a model is decoded and must satisfy `confirm` (the concrete evaluator).
+
+        The witness is then made readable (`polish`) by changes the concrete evaluator confirms.
+        """
+        assert self.deadline is not None
+        for strict in (False, True):
+            remaining = self.deadline.remaining()
+            if remaining <= 0:
+                return Outcome(Verdict.UNKNOWN, reason="the time limit passed before the solver ran"), None
+            outcome = check(self.assertions(goal, extra, resource_account=strict), remaining)
+            if outcome.verdict is not Verdict.SAT:
+                return outcome, None
+            assert outcome.model is not None
+            document = decode_request(self.encoder, outcome.model)
+            if complete is not None:
+                document = complete(document)
+            try:
+                request = request_from_document(document)
+            except InputError:
+                if strict or Slot.RESOURCE not in self.encoder.strings:
+                    raise InternalError("the solver's witness is not a request " + _text(document)) from None
+                continue  # the resource's ARN names another account than the resource account
+            return outcome, self._witness(document, request, confirm)
+        raise AssertionError("unreachable")
+
+    def _witness(self, document: dict[str, Any], request: Request, confirm: Callable[[Request], bool]) -> Witness:
         if not confirm(request):
-            raise InternalError(
-                "the concrete evaluator rejects the solver's witness " + json.dumps(document, sort_keys=True)
-            )
-        return outcome, Witness(request, document)
+            raise InternalError("the concrete evaluator rejects the solver's witness " + _text(document))
+        polished = polish(document, confirming(confirm, request_from_document))
+        if polished is not document:
+            document, request = polished, request_from_document(polished)
+        return Witness(request, document)
 
     def block(self, outcome: Outcome, slots: Sequence[Slot] = (Slot.ACTION, Slot.RESOURCE)) -> z3.BoolRef:
         """Excludes the action and resource (cells) of a model, so that the next witness differs."""
@@ -84,6 +113,10 @@ class Session:
             term = var if var is not None else self.encoder.string(slot)
             parts.append(term == outcome.model.eval(term, model_completion=True))
         return z3.Not(z3.And(*parts))
+
+
+def _text(document: dict[str, Any]) -> str:
+    return json.dumps(document, sort_keys=True)
 
 
 def request_from_document(document: dict[str, Any]) -> Request:

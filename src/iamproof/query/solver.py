@@ -41,35 +41,3 @@ def check(assertions: list[z3.BoolRef], timeout_seconds: float) -> Outcome:
     if result == z3.unsat:
         return Outcome(Verdict.UNSAT)
     return Outcome(Verdict.UNKNOWN, reason=solver.reason_unknown() or "unknown")
-
-
-def check_preferring(assertions: list[z3.BoolRef], preferences: list[z3.BoolRef], timeout_seconds: float) -> Outcome:
-    """Like `check`; when satisfiable, greedily adds each preference that keeps it satisfiable.
-
-    The preferences only choose among models (readable witnesses); they never change the verdict.
-    """
-    solver = z3.Solver()
-    solver.set("timeout", max(1, int(timeout_seconds * 1000)))
-    solver.add(*assertions)
-    try:
-        result = solver.check()
-    except z3.Z3Exception as exc:
-        return Outcome(Verdict.UNKNOWN, reason=f"solver error: {exc}")
-    if result == z3.unsat:
-        return Outcome(Verdict.UNSAT)
-    if result != z3.sat:
-        return Outcome(Verdict.UNKNOWN, reason=solver.reason_unknown() or "unknown")
-    model = solver.model()
-    solver.set("timeout", max(1, int(min(timeout_seconds, 2.0) * 1000)))
-    accepted: list[z3.BoolRef] = []
-    for index, preference in enumerate(preferences):
-        # assumptions rather than push/pop: switching Z3 to incremental mode can stall on string constraints
-        literal = z3.Bool(f"iamproof.preference.{index}")
-        solver.add(z3.Implies(literal, preference))
-        try:
-            if solver.check(*accepted, literal) == z3.sat:
-                accepted.append(literal)
-                model = solver.model()
-        except z3.Z3Exception:
-            break
-    return Outcome(Verdict.SAT, model)

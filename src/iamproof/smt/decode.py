@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import ctypes
 import ipaddress
 import itertools
 from decimal import Decimal, localcontext
@@ -43,8 +44,17 @@ def _int(model: z3.ModelRef, term: z3.ArithRef) -> int:
 
 
 def _string(encoder: Encoder, model: z3.ModelRef, var: Slot | KeySlot) -> str:
-    value = model.eval(encoder.string(var), model_completion=True)
-    return str(value.as_string())
+    return string_value(model.eval(encoder.string(var), model_completion=True))
+
+
+def string_value(value: z3.SeqRef) -> str:
+    """The exact characters of a string constant (`as_string()` escapes some of them as `\\u{..}`)."""
+    ctx, ast = value.ctx_ref(), value.as_ast()
+    length = z3.Z3_get_string_length(ctx, ast)
+    codes = (ctypes.c_uint * length)()
+    if length:
+        z3.Z3_get_string_contents(ctx, ast, length, codes)
+    return "".join(chr(code) for code in codes)
 
 
 def _principal(encoder: Encoder, model: z3.ModelRef, kind: PrincipalType) -> Any:

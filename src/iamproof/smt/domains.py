@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from iamproof.cells.deadline import NO_DEADLINE, Deadline
 from iamproof.cells.glob_automaton import COLON, AnyChar, AnyRun, CharSet, GlobAutomaton, Unit, compile_glob
 from iamproof.cells.partition import Cell, Partition, partition
 from iamproof.patterns import Glob, Wild, parse_glob, split_at_colons
@@ -44,7 +45,7 @@ class CellDomain:
         return self.twelve_digits is not None and self.twelve_digits in cell.signature
 
 
-def action_domain(globs: set[tuple[Glob, MatchMode]]) -> CellDomain:
+def action_domain(globs: set[tuple[Glob, MatchMode]], deadline: Deadline = NO_DEADLINE) -> CellDomain:
     domain = CellDomain(Slot.ACTION)
     shape = GlobAutomaton((AnyChar(_NOT_SERVICE), AnyRun(_NOT_SERVICE), CharSet(COLON), AnyChar(COLON), AnyRun(COLON)))
     domain.automata.append(shape)
@@ -52,11 +53,11 @@ def action_domain(globs: set[tuple[Glob, MatchMode]]) -> CellDomain:
         domain.index[(glob, mode)] = len(domain.automata)
         lowered = tuple(part.lower() if isinstance(part, str) else part for part in glob)
         domain.automata.append(compile_glob(lowered))
-    domain.partition = partition(domain.automata, alphabet=ACTION_CHARS.__contains__, required=[0])
+    domain.partition = partition(domain.automata, alphabet=ACTION_CHARS.__contains__, required=[0], deadline=deadline)
     return domain
 
 
-def resource_domain(globs: set[tuple[Glob, MatchMode]]) -> CellDomain:
+def resource_domain(globs: set[tuple[Glob, MatchMode]], deadline: Deadline = NO_DEADLINE) -> CellDomain:
     domain = CellDomain(Slot.RESOURCE)
     domain.automata.append(GlobAutomaton((AnyChar(), AnyRun())))
     accounts: set[str] = set()
@@ -71,7 +72,7 @@ def resource_domain(globs: set[tuple[Glob, MatchMode]]) -> CellDomain:
         domain.automata.append(compile_glob(parse_glob(f"*:*:*:*:{account}:*"), arn=True))
     domain.twelve_digits = len(domain.automata)
     domain.automata.append(_twelve_digit_account())
-    domain.partition = partition(domain.automata, required=[0])
+    domain.partition = partition(domain.automata, required=[0], deadline=deadline)
     return domain
 
 
@@ -79,9 +80,8 @@ def _account_literals(glob: Glob) -> set[str]:
     """Literal accounts in a resource pattern; a wildcard inside the account component is unsupported."""
     pieces = split_at_colons(glob)
     if pieces is None:
-        wild = any(isinstance(p, Wild) for p in glob)
-        if wild and any(isinstance(p, str) and any(c in DIGITS for c in p) for p in glob):
-            raise Unsupported("a resource pattern without ARN components mixes wildcards and digits")
+        if _digits_may_reach_account(glob):
+            raise Unsupported("a digit in a resource pattern without ARN components may fall in the account")
         return set()
     account = pieces[4]
     if any(isinstance(p, Wild) for p in account):
@@ -90,6 +90,25 @@ def _account_literals(glob: Glob) -> set[str]:
         return set()
     text = "".join(p for p in account if isinstance(p, str))
     return {text} if len(text) == 12 and set(text) <= DIGITS else set()
+
+
+def _digits_may_reach_account(glob: Glob) -> bool:
+    """A whole-string pattern (fewer than five colons) could tell 12-digit accounts apart only through a
+    digit that may land in the account component: one after the first wildcard, or one after the fourth
+    colon. Digits in a literal head before the fourth colon (`arn:aws:ec2:*`) cannot."""
+    if not any(isinstance(part, Wild) for part in glob):
+        return False  # matches only itself, which has no account component
+    colons = 0
+    for index, part in enumerate(glob):
+        if isinstance(part, Wild):
+            rest = glob[index:]
+            return any(isinstance(p, str) and any(c in DIGITS for c in p) for p in rest)
+        for char in part:
+            if char == ":":
+                colons += 1
+            elif char in DIGITS and colons >= 4:
+                return True
+    return False
 
 
 def _twelve_digit_account() -> GlobAutomaton:

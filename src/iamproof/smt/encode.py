@@ -11,6 +11,8 @@ from decimal import Decimal, localcontext
 
 import z3
 
+from iamproof.cells.deadline import NO_DEADLINE, Deadline, OutOfTime
+from iamproof.cells.partition import PartitionTooLarge
 from iamproof.evaluate.request import PrincipalType
 from iamproof.patterns import Glob, Wild, split_at_colons
 from iamproof.smt.atoms import CELL_CANDIDATES, AtomIndex, index_atoms
@@ -37,10 +39,11 @@ from iamproof.smt.formula import (
     TemplateMatch,
 )
 from iamproof.smt.keys import KeyInfo, KeyType, Unsupported
-from iamproof.smt.regex import arn_prefix_regex, glob_regex
+from iamproof.smt.regex import arn_prefix_regex, glob_regex, string_literal
 
 PRINCIPAL_KINDS = tuple(PrincipalType)
 _counter = itertools.count()
+_DEADLINE_EVERY = 1024  # formula nodes between two looks at the clock
 
 
 @dataclass
@@ -49,6 +52,7 @@ class Encoder:
 
     formulas: Sequence[Formula]
     keys: dict[str, KeyInfo]
+    deadline: Deadline = NO_DEADLINE
     atoms: AtomIndex = field(init=False)
     cells: dict[Slot, CellDomain] = field(init=False, default_factory=dict)
     strings: dict[StrVar, z3.SeqRef] = field(init=False, default_factory=dict)
@@ -60,31 +64,36 @@ class Encoder:
     cell_vars: dict[Slot, z3.ArithRef] = field(init=False, default_factory=dict)
     kind: z3.ArithRef = field(init=False)
     _memo: dict[int, tuple[Formula, z3.BoolRef]] = field(init=False, default_factory=dict)
-    _tag: str = field(init=False)
+    tag: str = field(init=False)
+    _nodes: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
-        self._tag = f"q{next(_counter)}"
+        self.tag = f"q{next(_counter)}"
         self.atoms = index_atoms(self.formulas)
-        self.kind = z3.Int(f"{self._tag}.principal.kind")
+        self.kind = z3.Int(f"{self.tag}.principal.kind")
         for slot in CELL_CANDIDATES:
             if slot in self.atoms.entangled:
                 continue
             globs = self.atoms.globs.get(slot, set())
-            domain = action_domain(globs) if slot is Slot.ACTION else resource_domain(globs)
+            build = action_domain if slot is Slot.ACTION else resource_domain
+            try:
+                domain = build(globs, self.deadline)
+            except (PartitionTooLarge, OutOfTime) as exc:
+                raise Unsupported(f"{slot.value} patterns: {exc}") from exc
             self.cells[slot] = domain
-            self.cell_vars[slot] = z3.Int(f"{self._tag}.{slot.value}.cell")
+            self.cell_vars[slot] = z3.Int(f"{self.tag}.{slot.value}.cell")
 
     # --- variables ---------------------------------------------------------------------------------
 
     def string(self, var: StrVar) -> z3.SeqRef:
         if var not in self.strings:
             name = var.value if isinstance(var, Slot) else f"{var.key}[{var.element}]"
-            self.strings[var] = z3.String(f"{self._tag}.{name}")
+            self.strings[var] = z3.String(f"{self.tag}.{name}")
         return self.strings[var]
 
     def presence(self, slot: KeySlot) -> z3.BoolRef:
         if slot not in self.present:
-            self.present[slot] = z3.Bool(f"{self._tag}.{slot.key}[{slot.element}].present")
+            self.present[slot] = z3.Bool(f"{self.tag}.{slot.key}[{slot.element}].present")
         return self.present[slot]
 
     def key_type(self, slot: KeySlot) -> KeyType:
@@ -95,7 +104,7 @@ class Encoder:
         if slot in self.typed:
             return self.typed[slot]
         kind = self.key_type(slot)
-        name = f"{self._tag}.{slot.key}[{slot.element}]"
+        name = f"{self.tag}.{slot.key}[{slot.element}]"
         value: z3.ExprRef
         if kind in (KeyType.NUMBER, KeyType.DATE):
             self.scales[slot] = max((_scale(c.value) for c in self.atoms.compares.get(slot, ())), default=0) + 1
@@ -114,7 +123,7 @@ class Encoder:
         return value
 
     def term(self, term: StrTerm) -> z3.SeqRef:
-        parts = [z3.StringVal(p) if isinstance(p, str) else self.string(p) for p in term.parts]
+        parts = [string_literal(p) if isinstance(p, str) else self.string(p) for p in term.parts]
         if not parts:
             return z3.StringVal("")
         return parts[0] if len(parts) == 1 else z3.Concat(*parts)
@@ -131,6 +140,9 @@ class Encoder:
         return cached[1]
 
     def _encode(self, node: Formula) -> z3.BoolRef:
+        self._nodes += 1
+        if self._nodes % _DEADLINE_EVERY == 0 and self.deadline.expired():
+            raise Unsupported("the time limit passed while encoding the query")
         if isinstance(node, Const):
             return z3.BoolVal(node.value)
         if isinstance(node, And):
@@ -175,7 +187,7 @@ class Encoder:
         term = self.term(node.term)
         literal = all(isinstance(p, str) for p in node.glob)
         if literal and node.mode is not MatchMode.IGNORE_CASE:
-            return term == z3.StringVal("".join(p for p in node.glob if isinstance(p, str)))
+            return term == string_literal("".join(p for p in node.glob if isinstance(p, str)))
         regex = glob_regex(node.glob, ignore_case=node.mode is MatchMode.IGNORE_CASE, arn=node.mode is MatchMode.ARN)
         return z3.InRe(term, regex)
 
@@ -236,8 +248,8 @@ def _scale(value: Decimal) -> int:
     return max(0, -int(exponent)) if isinstance(exponent, int) else 0
 
 
-def make_encoder(formulas: Sequence[Formula], keys: dict[str, KeyInfo]) -> Encoder:
-    return Encoder(formulas, keys)
+def make_encoder(formulas: Sequence[Formula], keys: dict[str, KeyInfo], deadline: Deadline = NO_DEADLINE) -> Encoder:
+    return Encoder(formulas, keys, deadline)
 
 
 __all__ = ["Encoder", "Wild", "make_encoder"]

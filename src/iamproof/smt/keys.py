@@ -15,7 +15,8 @@ from iamproof.patterns import Variable, parse_pattern, variables_of
 
 
 class Unsupported(Exception):
-    """A construct the symbolic engine cannot encode exactly; the query's verdict is unknown."""
+    """The query cannot be answered exactly: a construct the symbolic engine cannot encode, a cell
+    partition past its size limit, or the query's time limit; its verdict is unknown, with this reason."""
 
 
 class KeyType(Enum):

@@ -15,6 +15,11 @@ from iamproof.patterns import Glob, Wild, split_at_colons
 _MAX_CHAR = 0x2FFFF
 
 
+def string_literal(text: str) -> z3.SeqRef:
+    """A Z3 string constant holding exactly `text` (z3.StringVal reads `\\u{..}` as an escape)."""
+    return z3.StringVal(text.replace("\\", "\\u{5c}"))
+
+
 def _any_char(excluded: str = "") -> z3.ReRef:
     if not excluded:
         return z3.Range(chr(0), chr(_MAX_CHAR))
@@ -30,11 +35,11 @@ def _any_char(excluded: str = "") -> z3.ReRef:
 
 def _literal(text: str, ignore_case: bool) -> z3.ReRef:
     if not ignore_case:
-        return z3.Re(z3.StringVal(text))
+        return z3.Re(string_literal(text))
     chars = [
-        z3.Re(z3.StringVal(c))
+        z3.Re(string_literal(c))
         if c.lower() == c.upper()
-        else z3.Union(z3.Re(z3.StringVal(c.lower())), z3.Re(z3.StringVal(c.upper())))
+        else z3.Union(z3.Re(string_literal(c.lower())), z3.Re(string_literal(c.upper())))
         for c in text
     ]
     return chars[0] if len(chars) == 1 else z3.Concat(*chars)
@@ -44,8 +49,8 @@ def _either_case(char: str) -> z3.ReRef:
     variants = sorted({char, char.lower(), char.upper()} - {""})
     variants = [v for v in variants if len(v) == 1]
     if len(variants) == 1:
-        return z3.Re(z3.StringVal(variants[0]))
-    return z3.Union(*[z3.Re(z3.StringVal(v)) for v in variants])
+        return z3.Re(string_literal(variants[0]))
+    return z3.Union(*[z3.Re(string_literal(v)) for v in variants])
 
 
 def _sequence(parts: Sequence[str | Wild], ignore_case: bool, excluded: str) -> list[z3.ReRef]:

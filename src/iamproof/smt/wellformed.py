@@ -7,9 +7,11 @@ import z3
 from iamproof.evaluate.request import PrincipalType
 from iamproof.smt.encode import PRINCIPAL_KINDS, Encoder
 from iamproof.smt.formula import KeySlot, Slot
+from iamproof.smt.keys import KeyType
 
 _IAM_NAME = z3.Union(z3.Range("a", "z"), z3.Range("A", "Z"), z3.Range("0", "9"), *[z3.Re(c) for c in "+=,.@_-"])
 _DIGITS = z3.Range("0", "9")
+_MAX_CHAR = 0x2FFFF
 
 
 def _name() -> z3.ReRef:
@@ -57,18 +59,43 @@ def principal_constraints(encoder: Encoder) -> list[z3.BoolRef]:
     return out
 
 
-def context_constraints(encoder: Encoder) -> list[z3.BoolRef]:
-    """Present string values are non-empty (AWS turns empty values into null); typed values in range."""
+def context_constraints(encoder: Encoder, resource_account: bool = True) -> list[z3.BoolRef]:
+    """Present string values are non-empty (AWS turns empty values into null, and a request reads "" as
+    absent), even for keys only tested for presence; a string resource is non-empty (and, with
+    `resource_account`, carries the resource account in its ARN); typed values in range."""
     out: list[z3.BoolRef] = []
+    for slot in list(encoder.present):
+        if encoder.key_type(slot) is KeyType.STRING:
+            encoder.string(slot)
     for var, value in encoder.strings.items():
         if isinstance(var, KeySlot):
             out.append(z3.Implies(encoder.presence(var), z3.Length(value) > 0))
+        elif var is Slot.RESOURCE:
+            out += resource_string_constraints(encoder, value) if resource_account else [z3.Length(value) > 0]
     for slot, value in encoder.typed.items():
         if slot in encoder.ipv6:
             out.append(z3.Implies(z3.Not(encoder.ipv6[slot]), z3.Extract(127, 32, value) == 0))
         if slot in encoder.binaries:
             out += [value >= 0, value <= len(encoder.binaries[slot])]
     return out
+
+
+def resource_string_constraints(encoder: Encoder, resource: z3.SeqRef) -> list[z3.BoolRef]:
+    """A resource kept as a string (not cells) is non-empty, and a 12-digit account component of its ARN
+    is the resource account (as the request builder reads it)."""
+    no_colon = z3.Star(z3.Union(z3.Range(chr(0), "9"), z3.Range(";", chr(_MAX_CHAR))))
+    colon = z3.Re(":")
+    head, account, rest = (z3.String(f"{encoder.tag}.resource.{part}") for part in ("head", "account", "rest"))
+    components = z3.And(
+        resource == z3.Concat(head, z3.StringVal(":"), account, z3.StringVal(":"), rest),
+        z3.InRe(head, z3.Concat(no_colon, colon, no_colon, colon, no_colon, colon, no_colon)),
+        z3.InRe(account, no_colon),
+    )
+    short = z3.InRe(resource, z3.Concat(no_colon, *[z3.Option(z3.Concat(colon, no_colon)) for _ in range(4)]))
+    own_account = z3.Implies(
+        z3.InRe(account, z3.Loop(_DIGITS, 12, 12)), account == encoder.string(Slot.RESOURCE_ACCOUNT)
+    )
+    return [z3.Length(resource) > 0, z3.Or(short, z3.And(components, own_account))]
 
 
 def cell_constraints(encoder: Encoder) -> list[z3.BoolRef]:
@@ -90,5 +117,8 @@ def cell_constraints(encoder: Encoder) -> list[z3.BoolRef]:
     return out
 
 
-def all_constraints(encoder: Encoder) -> list[z3.BoolRef]:
-    return principal_constraints(encoder) + cell_constraints(encoder) + context_constraints(encoder)
+def all_constraints(encoder: Encoder, resource_account: bool = True) -> list[z3.BoolRef]:
+    """Every well-formedness constraint. Without `resource_account`, a resource kept as a string may name
+    an account other than the resource account (cheaper to solve; a model that does is solved again)."""
+    context = context_constraints(encoder, resource_account)
+    return principal_constraints(encoder) + cell_constraints(encoder) + context
