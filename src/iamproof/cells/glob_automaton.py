@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from iamproof.patterns import Glob, Wild, split_at_colons
 
@@ -39,10 +40,19 @@ Unit = CharSet | AnyChar | AnyRun
 
 @dataclass(frozen=True)
 class GlobAutomaton:
-    """An NFA whose states are positions 0..len(units); position len(units) accepts."""
+    """An NFA whose states are positions 0..len(units); position len(units) accepts.
+
+    A state is a bit mask of positions. Once a mask holds a trailing unrestricted `*` the automaton
+    accepts every continuation; such masks are all replaced by one canonical mask (`universal`), so
+    that product states differing only there coincide. Steps are memoized per (mask, character).
+    """
 
     units: tuple[Unit, ...]
     closures: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    universal: int = field(init=False, repr=False, compare=False)  # 0: no such mask
+    _universal_bits: int = field(init=False, repr=False, compare=False)
+    _steps: dict[tuple[int, str], int] = field(init=False, repr=False, compare=False, default_factory=dict)
+    _mentioned: dict[int, frozenset[str]] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         size = len(self.units)
@@ -53,15 +63,33 @@ class GlobAutomaton:
             if isinstance(self.units[position], AnyRun):
                 closures[position] |= closures[position + 1]
         object.__setattr__(self, "closures", tuple(closures))
+        bits, universal = 0, 0
+        for position, unit in enumerate(self.units):
+            if unit == AnyRun() and closures[position] >> size & 1:
+                bits |= 1 << position
+                universal = closures[position]  # the last one: its closure is a fixpoint of step
+        object.__setattr__(self, "_universal_bits", bits)
+        object.__setattr__(self, "universal", universal)
 
     @property
     def start(self) -> int:
-        return self.closures[0]
+        return self.normal(self.closures[0])
+
+    def normal(self, mask: int) -> int:
+        return self.universal if mask & self._universal_bits else mask
 
     def accepts_at(self, mask: int) -> bool:
         return bool(mask >> len(self.units) & 1)
 
     def step(self, mask: int, char: str) -> int:
+        key = (mask, char)
+        out = self._steps.get(key)
+        if out is None:
+            out = self.normal(self._step(mask, char))
+            self._steps[key] = out
+        return out
+
+    def _step(self, mask: int, char: str) -> int:
         out = 0
         units, closures = self.units, self.closures
         position = 0
@@ -77,17 +105,20 @@ class GlobAutomaton:
             position += 1
         return out
 
-    def mentioned(self, mask: int) -> set[str]:
+    def mentioned(self, mask: int) -> frozenset[str]:
         """Characters that units at live positions treat specially."""
-        chars: set[str] = set()
-        position = 0
-        while mask:
-            if mask & 1 and position < len(self.units):
-                unit = self.units[position]
-                chars |= unit.chars if isinstance(unit, CharSet) else unit.excluded
-            mask >>= 1
-            position += 1
-        return chars
+        found = self._mentioned.get(mask)
+        if found is None:
+            chars: set[str] = set()
+            position, rest = 0, mask
+            while rest:
+                if rest & 1 and position < len(self.units):
+                    unit = self.units[position]
+                    chars |= unit.chars if isinstance(unit, CharSet) else unit.excluded
+                rest >>= 1
+                position += 1
+            found = self._mentioned[mask] = frozenset(chars)
+        return found
 
     def matches(self, text: str) -> bool:
         mask = self.start
@@ -98,8 +129,11 @@ class GlobAutomaton:
         return self.accepts_at(mask)
 
 
+@lru_cache(maxsize=1 << 13)
 def compile_glob(glob: Glob, *, ignore_case: bool = False, arn: bool = False) -> GlobAutomaton:
-    """The automaton of a glob; `arn` for per-component ARN matching, `ignore_case` for actions etc."""
+    """The automaton of a glob; `arn` for per-component ARN matching, `ignore_case` for actions etc.
+
+    Cached: queries over the same policies share automata and their memoized steps."""
     if arn:
         pieces = split_at_colons(glob)
         if pieces is not None:

@@ -38,7 +38,17 @@ class Partition:
     patterns: int
 
     def cells_matching(self, pattern: int) -> list[int]:
-        return [cell.index for cell in self.cells if pattern in cell.signature]
+        return self._by_pattern().get(pattern, [])
+
+    def _by_pattern(self) -> dict[int, list[int]]:
+        index: dict[int, list[int]] | None = self.__dict__.get("_index")
+        if index is None:
+            index = {}
+            for cell in self.cells:
+                for pattern in cell.signature:
+                    index.setdefault(pattern, []).append(cell.index)
+            object.__setattr__(self, "_index", index)
+        return index
 
     def cell_of(self, automata: Sequence[GlobAutomaton], text: str) -> Cell | None:
         signature = frozenset(i for i, automaton in enumerate(automata) if automaton.matches(text))
@@ -71,9 +81,10 @@ def partition(
     return Partition(cells, len(automata))
 
 
-def _order(found: _Found) -> tuple[int, str]:
-    first = found.witnesses[0]
-    return (len(first), first)
+def _order(found: _Found) -> str:
+    """Cells in the order of their shortest members: cells that share a prefix get neighbouring ids,
+    so that the cells of a pattern form few runs of consecutive ids."""
+    return found.witnesses[0]
 
 
 def _any_char(_: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
@@ -66,6 +66,7 @@ class Encoder:
     _memo: dict[int, tuple[Formula, z3.BoolRef]] = field(init=False, default_factory=dict)
     tag: str = field(init=False)
     _nodes: int = field(init=False, default=0)
+    _cell_sets: dict[tuple[Slot, tuple[int, ...]], z3.BoolRef] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.tag = f"q{next(_counter)}"
@@ -146,11 +147,12 @@ class Encoder:
         if isinstance(node, Const):
             return z3.BoolVal(node.value)
         if isinstance(node, And):
-            return z3.And(*[self.encode(arg) for arg in node.args])
+            return _junction(z3.Z3_mk_and, [self.encode(arg) for arg in node.args])
         if isinstance(node, Or):
-            return z3.Or(*[self.encode(arg) for arg in node.args])
+            return _junction(z3.Z3_mk_or, [self.encode(arg) for arg in node.args])
         if isinstance(node, Not):
-            return z3.Not(self.encode(node.arg))
+            arg = self.encode(node.arg)
+            return z3.BoolRef(z3.Z3_mk_not(arg.ctx_ref(), arg.as_ast()), arg.ctx)
         if isinstance(node, Match):
             return self._match(node)
         if isinstance(node, PrincipalIs):
@@ -181,15 +183,22 @@ class Encoder:
     def _match(self, node: Match) -> z3.BoolRef:
         var = node.term.variable
         if isinstance(var, Slot) and var in self.cells:
-            cells = self.cells[var].cells_matching(node.glob, node.mode)
-            cell = self.cell_vars[var]
-            return z3.Or(*[cell == i for i in cells]) if cells else z3.BoolVal(False)
+            return self._cell_set(var, tuple(self.cells[var].cells_matching(node.glob, node.mode)))
         term = self.term(node.term)
         literal = all(isinstance(p, str) for p in node.glob)
         if literal and node.mode is not MatchMode.IGNORE_CASE:
             return term == string_literal("".join(p for p in node.glob if isinstance(p, str)))
         regex = glob_regex(node.glob, ignore_case=node.mode is MatchMode.IGNORE_CASE, arn=node.mode is MatchMode.ARN)
         return z3.InRe(term, regex)
+
+    def _cell_set(self, slot: Slot, cells: tuple[int, ...]) -> z3.BoolRef:
+        """The cell variable is one of `cells`: runs of consecutive ids become ranges; shared by patterns
+        with the same cells."""
+        key = (slot, cells)
+        found = self._cell_sets.get(key)
+        if found is None:
+            found = self._cell_sets[key] = cell_membership(self.cell_vars[slot], cells, len(self.cells[slot].cells))
+        return found
 
     def _template(self, node: TemplateMatch) -> z3.BoolRef:
         """Membership in a regular expression that embeds the other fields' values (`str.to_re` of a term).
@@ -240,6 +249,38 @@ class Encoder:
             low = width - network.prefixlen
             prefix_ok = z3.Extract(high, low, value) == (bits >> low)
         return z3.And(v6 if network.version == 6 else z3.Not(v6), prefix_ok)
+
+
+def _junction(make: Callable[..., z3.Ast], args: list[z3.BoolRef]) -> z3.BoolRef:
+    """z3.And / z3.Or without the Python-side coercions (the arguments are Booleans of one context)."""
+    if len(args) == 1:
+        return args[0]
+    ctx = args[0].ctx
+    array = (z3.Ast * len(args))(*[arg.as_ast() for arg in args])
+    return z3.BoolRef(make(ctx.ref(), len(args), array), ctx)
+
+
+def cell_membership(var: z3.ArithRef, cells: Sequence[int], total: int) -> z3.BoolRef:
+    """`var` (a cell id in 0..total-1) is in `cells` (sorted), as few comparisons as the runs allow."""
+    if not cells:
+        return z3.BoolVal(False)
+    if len(cells) == total:
+        return z3.BoolVal(True)
+    parts: list[z3.BoolRef] = []
+    start = previous = cells[0]
+    for cell in [*cells[1:], -1]:
+        if cell == previous + 1:
+            previous = cell
+            continue
+        if start == previous:
+            parts.append(var == start)
+        else:
+            low = var >= start if start > 0 else None
+            high = var <= previous if previous < total - 1 else None
+            bounds = [b for b in (low, high) if b is not None]
+            parts.append(bounds[0] if len(bounds) == 1 else z3.And(*bounds))
+        start = previous = cell
+    return parts[0] if len(parts) == 1 else z3.Or(*parts)
 
 
 def _scale(value: Decimal) -> int:

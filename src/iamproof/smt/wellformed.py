@@ -5,7 +5,7 @@ from __future__ import annotations
 import z3
 
 from iamproof.evaluate.request import PrincipalType
-from iamproof.smt.encode import PRINCIPAL_KINDS, Encoder
+from iamproof.smt.encode import PRINCIPAL_KINDS, Encoder, cell_membership
 from iamproof.smt.formula import KeySlot, Slot
 from iamproof.smt.keys import KeyType
 
@@ -103,17 +103,24 @@ def cell_constraints(encoder: Encoder) -> list[z3.BoolRef]:
     out: list[z3.BoolRef] = []
     for slot, domain in encoder.cells.items():
         var = encoder.cell_vars[slot]
-        out += [var >= 0, var < len(domain.cells)]
+        total = len(domain.cells)
+        out += [var >= 0, var < total]
         if slot is not Slot.RESOURCE:
             continue
         account = encoder.string(Slot.RESOURCE_ACCOUNT)
+        by_literal: dict[str, list[int]] = {}
+        other_twelve: list[int] = []
         for cell in domain.cells:
             literal = domain.cell_account(cell)
             if literal is not None:
-                out.append(z3.Implies(var == cell.index, account == z3.StringVal(literal)))
+                by_literal.setdefault(literal, []).append(cell.index)
             elif domain.has_twelve_digit_account(cell):
-                others = [account != z3.StringVal(a) for a in domain.accounts]
-                out.append(z3.Implies(var == cell.index, z3.And(*others)) if others else z3.BoolVal(True))
+                other_twelve.append(cell.index)
+        for literal, cells in sorted(by_literal.items()):
+            out.append(z3.Implies(cell_membership(var, cells, total), account == z3.StringVal(literal)))
+        if other_twelve and domain.accounts:
+            others = z3.And(*[account != z3.StringVal(a) for a in domain.accounts])
+            out.append(z3.Implies(cell_membership(var, other_twelve, total), others))
     return out
 
 
