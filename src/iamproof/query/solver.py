@@ -40,4 +40,7 @@ def check(assertions: list[z3.BoolRef], timeout_seconds: float) -> Outcome:
         return Outcome(Verdict.SAT, solver.model())
     if result == z3.unsat:
         return Outcome(Verdict.UNSAT)
-    return Outcome(Verdict.UNKNOWN, reason=solver.reason_unknown() or "unknown")
+    reason = solver.reason_unknown() or "unknown"
+    if reason in ("timeout", "canceled"):
+        reason = f"the time limit passed while solving (z3: {reason})"
+    return Outcome(Verdict.UNKNOWN, reason=reason)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from iamproof.cells.deadline import NO_DEADLINE, Deadline
 from iamproof.cells.glob_automaton import COLON, AnyChar, AnyRun, CharSet, GlobAutomaton, Unit, compile_glob
-from iamproof.cells.partition import Cell, Partition, partition
+from iamproof.cells.partition import DEFAULT_MAX_STATES, Cell, Partition, partition
 from iamproof.patterns import Glob, Wild, parse_glob, split_at_colons
 from iamproof.smt.formula import MatchMode, Slot
 from iamproof.smt.keys import Unsupported
@@ -45,7 +45,9 @@ class CellDomain:
         return self.twelve_digits is not None and self.twelve_digits in cell.signature
 
 
-def action_domain(globs: set[tuple[Glob, MatchMode]], deadline: Deadline = NO_DEADLINE) -> CellDomain:
+def action_domain(
+    globs: set[tuple[Glob, MatchMode]], deadline: Deadline = NO_DEADLINE, max_states: int = DEFAULT_MAX_STATES
+) -> CellDomain:
     domain = CellDomain(Slot.ACTION)
     shape = GlobAutomaton((AnyChar(_NOT_SERVICE), AnyRun(_NOT_SERVICE), CharSet(COLON), AnyChar(COLON), AnyRun(COLON)))
     domain.automata.append(shape)
@@ -53,11 +55,15 @@ def action_domain(globs: set[tuple[Glob, MatchMode]], deadline: Deadline = NO_DE
         domain.index[(glob, mode)] = len(domain.automata)
         lowered = tuple(part.lower() if isinstance(part, str) else part for part in glob)
         domain.automata.append(compile_glob(lowered))
-    domain.partition = partition(domain.automata, alphabet=ACTION_CHARS.__contains__, required=[0], deadline=deadline)
+    domain.partition = partition(
+        domain.automata, alphabet=ACTION_CHARS.__contains__, required=[0], deadline=deadline, max_states=max_states
+    )
     return domain
 
 
-def resource_domain(globs: set[tuple[Glob, MatchMode]], deadline: Deadline = NO_DEADLINE) -> CellDomain:
+def resource_domain(
+    globs: set[tuple[Glob, MatchMode]], deadline: Deadline = NO_DEADLINE, max_states: int = DEFAULT_MAX_STATES
+) -> CellDomain:
     domain = CellDomain(Slot.RESOURCE)
     domain.automata.append(GlobAutomaton((AnyChar(), AnyRun())))
     accounts: set[str] = set()
@@ -72,7 +78,7 @@ def resource_domain(globs: set[tuple[Glob, MatchMode]], deadline: Deadline = NO_
         domain.automata.append(compile_glob(parse_glob(f"*:*:*:*:{account}:*"), arn=True))
     domain.twelve_digits = len(domain.automata)
     domain.automata.append(_twelve_digit_account())
-    domain.partition = partition(domain.automata, required=[0], deadline=deadline)
+    domain.partition = partition(domain.automata, required=[0], deadline=deadline, max_states=max_states)
     return domain
 
 

@@ -4,7 +4,7 @@ numbers and dates scaled integers; IP addresses 128-bit vectors."""
 from __future__ import annotations
 
 import ipaddress
-import itertools
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
@@ -42,8 +42,9 @@ from iamproof.smt.keys import KeyInfo, KeyType, Unsupported
 from iamproof.smt.regex import arn_prefix_regex, glob_regex, string_literal
 
 PRINCIPAL_KINDS = tuple(PrincipalType)
-_counter = itertools.count()
 _DEADLINE_EVERY = 1024  # formula nodes between two looks at the clock
+CELL_TIME_SHARE = 0.3  # of the time left, for one cell partition
+CELL_STATE_BUDGET = 60_000  # product automaton states of one cell partition
 
 
 @dataclass
@@ -65,24 +66,36 @@ class Encoder:
     kind: z3.ArithRef = field(init=False)
     _memo: dict[int, tuple[Formula, z3.BoolRef]] = field(init=False, default_factory=dict)
     tag: str = field(init=False)
+    string_slots: dict[Slot, str] = field(init=False, default_factory=dict)  # cell candidates kept as strings
     _nodes: int = field(init=False, default=0)
     _cell_sets: dict[tuple[Slot, tuple[int, ...]], z3.BoolRef] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.tag = f"q{next(_counter)}"
+        # the same names in every query, so that a query's witnesses do not depend on earlier queries
+        # (the variables of two encoders never meet in one solver)
+        self.tag = "q"
         self.atoms = index_atoms(self.formulas)
         self.kind = z3.Int(f"{self.tag}.principal.kind")
         for slot in CELL_CANDIDATES:
-            if slot in self.atoms.entangled:
-                continue
-            globs = self.atoms.globs.get(slot, set())
-            build = action_domain if slot is Slot.ACTION else resource_domain
-            try:
-                domain = build(globs, self.deadline)
-            except (PartitionTooLarge, OutOfTime) as exc:
+            if slot not in self.atoms.entangled:
+                self._plan_cells(slot)
+
+    def _plan_cells(self, slot: Slot) -> None:
+        """Cells for `slot`, unless its partition passes its budget (a share of the time left, a number of
+        automaton states) or its patterns need more than cells can say (a wildcard in an ARN's account):
+        then the slot stays a string, matched with regular expressions."""
+        globs = self.atoms.globs.get(slot, set())
+        build = action_domain if slot is Slot.ACTION else resource_domain
+        budget = Deadline(min(self.deadline.at, time.monotonic() + CELL_TIME_SHARE * self.deadline.remaining()))
+        try:
+            domain = build(globs, budget, CELL_STATE_BUDGET)
+        except (PartitionTooLarge, OutOfTime, Unsupported) as exc:
+            if self.deadline.expired():
                 raise Unsupported(f"{slot.value} patterns: {exc}") from exc
-            self.cells[slot] = domain
-            self.cell_vars[slot] = z3.Int(f"{self.tag}.{slot.value}.cell")
+            self.string_slots[slot] = str(exc)
+            return
+        self.cells[slot] = domain
+        self.cell_vars[slot] = z3.Int(f"{self.tag}.{slot.value}.cell")
 
     # --- variables ---------------------------------------------------------------------------------
 

@@ -12,6 +12,8 @@ from iamproof.smt.keys import KeyType
 _IAM_NAME = z3.Union(z3.Range("a", "z"), z3.Range("A", "Z"), z3.Range("0", "9"), *[z3.Re(c) for c in "+=,.@_-"])
 _DIGITS = z3.Range("0", "9")
 _MAX_CHAR = 0x2FFFF
+_SERVICE_CHAR = z3.Union(z3.Range("a", "z"), z3.Range("0", "9"), z3.Re("-"))
+_ACTION = z3.Concat(z3.Plus(_SERVICE_CHAR), z3.Re(":"), z3.Plus(z3.Union(_SERVICE_CHAR, z3.Re("_"), z3.Re("."))))
 
 
 def _name() -> z3.ReRef:
@@ -72,6 +74,8 @@ def context_constraints(encoder: Encoder, resource_account: bool = True) -> list
             out.append(z3.Implies(encoder.presence(var), z3.Length(value) > 0))
         elif var is Slot.RESOURCE:
             out += resource_string_constraints(encoder, value) if resource_account else [z3.Length(value) > 0]
+        elif var is Slot.ACTION:
+            out.append(z3.InRe(value, _ACTION))
     for slot, value in encoder.typed.items():
         if slot in encoder.ipv6:
             out.append(z3.Implies(z3.Not(encoder.ipv6[slot]), z3.Extract(127, 32, value) == 0))
