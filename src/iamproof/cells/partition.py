@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from iamproof.cells.deadline import NO_DEADLINE, Deadline
-from iamproof.cells.glob_automaton import GlobAutomaton
+from iamproof.cells.glob_automaton import CharSet, GlobAutomaton
 
 ProductState = tuple[tuple[int, int], ...]
 """The live (pattern index, NFA position mask) pairs, sorted by pattern index."""
@@ -97,6 +97,46 @@ class _Found:
     many: bool = False
 
 
+@dataclass(frozen=True)
+class _Literals:
+    """The patterns without wildcards, walked as one trie instead of one automaton each."""
+
+    next_chars: dict[str, frozenset[str]]  # every prefix of a literal -> the characters that extend it
+    ends: dict[str, tuple[int, ...]]  # literal text -> the patterns that are exactly it
+
+    @staticmethod
+    def of(automata: Sequence[GlobAutomaton]) -> tuple[_Literals, list[int]]:
+        """The literals among `automata`, and the indices of the other automata."""
+        next_chars: dict[str, set[str]] = {}
+        ends: dict[str, list[int]] = {}
+        others: list[int] = []
+        for index, automaton in enumerate(automata):
+            text = _literal_text(automaton)
+            if text is None:
+                others.append(index)
+                continue
+            ends.setdefault(text, []).append(index)
+            for length in range(len(text) + 1):
+                chars = next_chars.setdefault(text[:length], set())
+                if length < len(text):
+                    chars.add(text[length])
+        frozen = {prefix: frozenset(chars) for prefix, chars in next_chars.items()}
+        return _Literals(frozen, {text: tuple(indices) for text, indices in ends.items()}), others
+
+
+def _literal_text(automaton: GlobAutomaton) -> str | None:
+    chars: list[str] = []
+    for unit in automaton.units:
+        if not isinstance(unit, CharSet) or len(unit.chars) != 1:
+            return None
+        chars.extend(unit.chars)
+    return "".join(chars)
+
+
+WalkState = tuple[str | None, ProductState]
+"""The literal prefix read so far (None once no literal can match), and the other automata's states."""
+
+
 @dataclass
 class _Walk:
     automata: Sequence[GlobAutomaton]
@@ -105,11 +145,17 @@ class _Walk:
     max_states: int
     deadline: Deadline
     found: dict[frozenset[int], _Found] = field(default_factory=dict)
+    literals: _Literals = field(init=False)
+    others: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.literals, self.others = _Literals.of(self.automata)
 
     def run(self) -> None:
-        start: ProductState = tuple((i, a.start) for i, a in enumerate(self.automata) if a.start)
+        wild: ProductState = tuple((i, self.automata[i].start) for i in self.others if self.automata[i].start)
+        start: WalkState = ("" if self.literals.ends else None, wild)
         seen = {start}
-        queue: deque[tuple[ProductState, str, bool]] = deque([(start, "", False)])
+        queue: deque[tuple[WalkState, str, bool]] = deque([(start, "", False)])
         visited = 0
         while queue:
             state, text, via_other = queue.popleft()
@@ -127,10 +173,14 @@ class _Walk:
                 elif is_other or via_other:
                     self._note_many(nxt)
 
-    def _signature(self, state: ProductState) -> frozenset[int]:
-        return frozenset(i for i, mask in state if self.automata[i].accepts_at(mask))
+    def _signature(self, state: WalkState) -> frozenset[int]:
+        prefix, wild = state
+        accepted = [i for i, mask in wild if self.automata[i].accepts_at(mask)]
+        if prefix is not None:
+            accepted += self.literals.ends.get(prefix, ())
+        return frozenset(accepted)
 
-    def _record(self, state: ProductState, text: str, via_other: bool) -> None:
+    def _record(self, state: WalkState, text: str, via_other: bool) -> None:
         signature = self._signature(state)
         if not self.required <= signature:
             return
@@ -142,14 +192,15 @@ class _Walk:
         if via_other:
             found.many = True
 
-    def _note_many(self, state: ProductState) -> None:
+    def _note_many(self, state: WalkState) -> None:
         signature = self._signature(state)
         if signature in self.found:
             self.found[signature].many = True
 
-    def _moves(self, state: ProductState) -> list[tuple[str, bool]]:
-        mentioned: set[str] = set()
-        for i, mask in state:
+    def _moves(self, state: WalkState) -> list[tuple[str, bool]]:
+        prefix, wild = state
+        mentioned: set[str] = set(self.literals.next_chars[prefix]) if prefix is not None else set()
+        for i, mask in wild:
             mentioned |= self.automata[i].mentioned(mask)
         moves = [(char, False) for char in sorted(mentioned) if self.alphabet(char)]
         other = self._other_char(mentioned)
@@ -167,10 +218,12 @@ class _Walk:
                 return char
         return None
 
-    def _step(self, state: ProductState, char: str) -> ProductState:
+    def _step(self, state: WalkState, char: str) -> WalkState:
+        prefix, wild = state
+        longer = prefix + char if prefix is not None else None
         out: list[tuple[int, int]] = []
-        for i, mask in state:
+        for i, mask in wild:
             nxt = self.automata[i].step(mask, char)
             if nxt:
                 out.append((i, nxt))
-        return tuple(out)
+        return (longer if longer in self.literals.next_chars else None, tuple(out))

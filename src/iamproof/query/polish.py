@@ -64,21 +64,41 @@ def _parse_iam(principal: object) -> _Iam | None:
 
 
 def polish(document: Document, confirm: Callable[[Document], bool]) -> Document:
-    """The plainest variant of `document` (already confirmed) that `confirm` accepts, step by step."""
-    best = document
+    """The plainest variant of `document` (already confirmed) that `confirm` accepts.
+
+    The plainest request of all is tried first (most witnesses are that plain); otherwise the steps one
+    at a time, each kept if confirmed.
+    """
     steps: list[Step] = [_as_user, _as_session, _both_in_example_account]
     steps += [_set_field(name, value) for name, value in _FIELDS]
-    steps += [_resource_in_own_account, _plain_characters]
+    steps += [_resource_in_own_account, _plain_characters, _without_context]
+    plainest = document
     for step in steps:
+        plainest = step(plainest) or plainest
+    if plainest == document:
+        return document
+    if confirm(plainest):
+        return plainest
+    best = document
+    for step in steps[:-1]:
         candidate = step(best)
         if candidate is not None and candidate != best and confirm(candidate):
             best = candidate
     context = best.get("context")
-    for key in sorted(context) if isinstance(context, dict) else ():
+    keys = sorted(context) if isinstance(context, dict) else []
+    if len(keys) > 1 and confirm(_without_context(best) or best):
+        return _without_context(best) or best
+    for key in keys:
         candidate = _without_key(best, key)
         if confirm(candidate):
             best = candidate
     return best
+
+
+def _without_context(document: Document) -> Document | None:
+    if "context" not in document:
+        return None
+    return {k: v for k, v in document.items() if k != "context"}
 
 
 Step = Callable[[Document], Document | None]

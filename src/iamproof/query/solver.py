@@ -23,13 +23,13 @@ class Outcome:
 
 def to_smt2(assertions: list[z3.BoolRef]) -> str:
     """The assertions as an SMT-LIB 2 script (with check-sat), for other solvers."""
-    solver = z3.Solver()
+    solver = z3.Solver(ctx=assertions[0].ctx) if assertions else z3.Solver()
     solver.add(*assertions)
     return str(solver.to_smt2())
 
 
 def check(assertions: list[z3.BoolRef], timeout_seconds: float) -> Outcome:
-    solver = z3.Solver()
+    solver = z3.Solver(ctx=assertions[0].ctx) if assertions else z3.Solver()
     solver.set("timeout", max(1, int(timeout_seconds * 1000)))
     solver.add(*assertions)
     try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from iamproof.cells.deadline import NO_DEADLINE, Deadline
 from iamproof.cells.glob_automaton import COLON, AnyChar, AnyRun, CharSet, GlobAutomaton, Unit, compile_glob
@@ -45,12 +47,31 @@ class CellDomain:
         return self.twelve_digits is not None and self.twelve_digits in cell.signature
 
 
-def action_domain(
-    globs: set[tuple[Glob, MatchMode]], deadline: Deadline = NO_DEADLINE, max_states: int = DEFAULT_MAX_STATES
+Globs = set[tuple[Glob, MatchMode]] | frozenset[tuple[Glob, MatchMode]]
+_RECENT: OrderedDict[tuple[Slot, frozenset[tuple[Glob, MatchMode]]], CellDomain] = OrderedDict()
+RECENT_DOMAINS = 8
+
+
+def cell_domain(
+    slot: Slot, globs: Globs, deadline: Deadline = NO_DEADLINE, max_states: int = DEFAULT_MAX_STATES
 ) -> CellDomain:
+    """The cell domain of the action or the resource; the last few are kept, so that queries over the same
+    policies (both directions of an equivalence, a diff after an equivalence) partition once."""
+    key = (slot, frozenset(globs))
+    domain = _RECENT.get(key)
+    if domain is None:
+        build = action_domain if slot is Slot.ACTION else resource_domain
+        domain = build(globs, deadline, max_states)
+        _RECENT[key] = domain
+        while len(_RECENT) > RECENT_DOMAINS:
+            _RECENT.popitem(last=False)
+    _RECENT.move_to_end(key)
+    return domain
+
+
+def action_domain(globs: Globs, deadline: Deadline = NO_DEADLINE, max_states: int = DEFAULT_MAX_STATES) -> CellDomain:
     domain = CellDomain(Slot.ACTION)
-    shape = GlobAutomaton((AnyChar(_NOT_SERVICE), AnyRun(_NOT_SERVICE), CharSet(COLON), AnyChar(COLON), AnyRun(COLON)))
-    domain.automata.append(shape)
+    domain.automata.append(_action_shape())
     for glob, mode in sorted(globs, key=repr):
         domain.index[(glob, mode)] = len(domain.automata)
         lowered = tuple(part.lower() if isinstance(part, str) else part for part in glob)
@@ -61,11 +82,9 @@ def action_domain(
     return domain
 
 
-def resource_domain(
-    globs: set[tuple[Glob, MatchMode]], deadline: Deadline = NO_DEADLINE, max_states: int = DEFAULT_MAX_STATES
-) -> CellDomain:
+def resource_domain(globs: Globs, deadline: Deadline = NO_DEADLINE, max_states: int = DEFAULT_MAX_STATES) -> CellDomain:
     domain = CellDomain(Slot.RESOURCE)
-    domain.automata.append(GlobAutomaton((AnyChar(), AnyRun())))
+    domain.automata.append(_non_empty())
     accounts: set[str] = set()
     for glob, mode in sorted(globs, key=repr):
         if mode is not MatchMode.ARN:
@@ -117,6 +136,17 @@ def _digits_may_reach_account(glob: Glob) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _action_shape() -> GlobAutomaton:
+    return GlobAutomaton((AnyChar(_NOT_SERVICE), AnyRun(_NOT_SERVICE), CharSet(COLON), AnyChar(COLON), AnyRun(COLON)))
+
+
+@lru_cache(maxsize=1)
+def _non_empty() -> GlobAutomaton:
+    return GlobAutomaton((AnyChar(), AnyRun()))
+
+
+@lru_cache(maxsize=1)
 def _twelve_digit_account() -> GlobAutomaton:
     units: list[Unit] = []
     for _ in range(4):

@@ -16,7 +16,7 @@ from iamproof.cells.partition import PartitionTooLarge
 from iamproof.evaluate.request import PrincipalType
 from iamproof.patterns import Glob, Wild, split_at_colons
 from iamproof.smt.atoms import CELL_CANDIDATES, AtomIndex, index_atoms
-from iamproof.smt.domains import CellDomain, action_domain, resource_domain
+from iamproof.smt.domains import CellDomain, cell_domain
 from iamproof.smt.formula import (
     And,
     BinaryIs,
@@ -66,16 +66,17 @@ class Encoder:
     kind: z3.ArithRef = field(init=False)
     _memo: dict[int, tuple[Formula, z3.BoolRef]] = field(init=False, default_factory=dict)
     tag: str = field(init=False)
+    ctx: z3.Context = field(init=False, repr=False)  # one context per query: answers do not depend on history
     string_slots: dict[Slot, str] = field(init=False, default_factory=dict)  # cell candidates kept as strings
     _nodes: int = field(init=False, default=0)
+    _regexes: dict[tuple[Glob, bool, bool], z3.ReRef] = field(init=False, default_factory=dict)
     _cell_sets: dict[tuple[Slot, tuple[int, ...]], z3.BoolRef] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        # the same names in every query, so that a query's witnesses do not depend on earlier queries
-        # (the variables of two encoders never meet in one solver)
+        self.ctx = z3.Context()
         self.tag = "q"
         self.atoms = index_atoms(self.formulas)
-        self.kind = z3.Int(f"{self.tag}.principal.kind")
+        self.kind = z3.Int(f"{self.tag}.principal.kind", self.ctx)
         for slot in CELL_CANDIDATES:
             if slot not in self.atoms.entangled:
                 self._plan_cells(slot)
@@ -85,29 +86,28 @@ class Encoder:
         automaton states) or its patterns need more than cells can say (a wildcard in an ARN's account):
         then the slot stays a string, matched with regular expressions."""
         globs = self.atoms.globs.get(slot, set())
-        build = action_domain if slot is Slot.ACTION else resource_domain
         budget = Deadline(min(self.deadline.at, time.monotonic() + CELL_TIME_SHARE * self.deadline.remaining()))
         try:
-            domain = build(globs, budget, CELL_STATE_BUDGET)
+            domain = cell_domain(slot, globs, budget, CELL_STATE_BUDGET)
         except (PartitionTooLarge, OutOfTime, Unsupported) as exc:
             if self.deadline.expired():
                 raise Unsupported(f"{slot.value} patterns: {exc}") from exc
             self.string_slots[slot] = str(exc)
             return
         self.cells[slot] = domain
-        self.cell_vars[slot] = z3.Int(f"{self.tag}.{slot.value}.cell")
+        self.cell_vars[slot] = z3.Int(f"{self.tag}.{slot.value}.cell", self.ctx)
 
     # --- variables ---------------------------------------------------------------------------------
 
     def string(self, var: StrVar) -> z3.SeqRef:
         if var not in self.strings:
             name = var.value if isinstance(var, Slot) else f"{var.key}[{var.element}]"
-            self.strings[var] = z3.String(f"{self.tag}.{name}")
+            self.strings[var] = z3.String(f"{self.tag}.{name}", self.ctx)
         return self.strings[var]
 
     def presence(self, slot: KeySlot) -> z3.BoolRef:
         if slot not in self.present:
-            self.present[slot] = z3.Bool(f"{self.tag}.{slot.key}[{slot.element}].present")
+            self.present[slot] = z3.Bool(f"{self.tag}.{slot.key}[{slot.element}].present", self.ctx)
         return self.present[slot]
 
     def key_type(self, slot: KeySlot) -> KeyType:
@@ -122,24 +122,31 @@ class Encoder:
         value: z3.ExprRef
         if kind in (KeyType.NUMBER, KeyType.DATE):
             self.scales[slot] = max((_scale(c.value) for c in self.atoms.compares.get(slot, ())), default=0) + 1
-            value = z3.Int(name)
+            value = z3.Int(name, self.ctx)
         elif kind is KeyType.BOOL:
-            value = z3.Bool(name)
+            value = z3.Bool(name, self.ctx)
         elif kind is KeyType.IP:
-            value = z3.BitVec(name, 128)
-            self.ipv6[slot] = z3.Bool(name + ".v6")
+            value = z3.BitVec(name, 128, self.ctx)
+            self.ipv6[slot] = z3.Bool(name + ".v6", self.ctx)
         elif kind is KeyType.BINARY:
             self.binaries[slot] = sorted(self.atoms.binaries.get(slot, set()))
-            value = z3.Int(name)
+            value = z3.Int(name, self.ctx)
         else:
             return self.string(slot)
         self.typed[slot] = value
         return value
 
+    def regex(self, glob: Glob, ignore_case: bool, arn: bool) -> z3.ReRef:
+        key = (glob, ignore_case, arn)
+        found = self._regexes.get(key)
+        if found is None:
+            found = self._regexes[key] = glob_regex(glob, self.ctx, ignore_case=ignore_case, arn=arn)
+        return found
+
     def term(self, term: StrTerm) -> z3.SeqRef:
-        parts = [string_literal(p) if isinstance(p, str) else self.string(p) for p in term.parts]
+        parts = [string_literal(p, self.ctx) if isinstance(p, str) else self.string(p) for p in term.parts]
         if not parts:
-            return z3.StringVal("")
+            return z3.StringVal("", self.ctx)
         return parts[0] if len(parts) == 1 else z3.Concat(*parts)
 
     # --- formulas ----------------------------------------------------------------------------------
@@ -158,7 +165,7 @@ class Encoder:
         if self._nodes % _DEADLINE_EVERY == 0 and self.deadline.expired():
             raise Unsupported("the time limit passed while encoding the query")
         if isinstance(node, Const):
-            return z3.BoolVal(node.value)
+            return z3.BoolVal(node.value, self.ctx)
         if isinstance(node, And):
             return _junction(z3.Z3_mk_and, [self.encode(arg) for arg in node.args])
         if isinstance(node, Or):
@@ -200,8 +207,8 @@ class Encoder:
         term = self.term(node.term)
         literal = all(isinstance(p, str) for p in node.glob)
         if literal and node.mode is not MatchMode.IGNORE_CASE:
-            return term == string_literal("".join(p for p in node.glob if isinstance(p, str)))
-        regex = glob_regex(node.glob, ignore_case=node.mode is MatchMode.IGNORE_CASE, arn=node.mode is MatchMode.ARN)
+            return term == string_literal("".join(p for p in node.glob if isinstance(p, str)), self.ctx)
+        regex = self.regex(node.glob, node.mode is MatchMode.IGNORE_CASE, node.mode is MatchMode.ARN)
         return z3.InRe(term, regex)
 
     def _cell_set(self, slot: Slot, cells: tuple[int, ...]) -> z3.BoolRef:
@@ -227,10 +234,10 @@ class Encoder:
             split = split_at_colons(head) if isinstance(head, tuple) else None
             if split is None:
                 raise Unsupported("a policy variable before the fifth colon of an ARN pattern")
-            items.append(arn_prefix_regex(split[:5]))
+            items.append(arn_prefix_regex(split[:5], self.ctx))
             pieces[0] = split[5]
         for piece in pieces:
-            items.append(z3.Re(self.term(piece)) if isinstance(piece, StrTerm) else glob_regex(piece))
+            items.append(z3.Re(self.term(piece)) if isinstance(piece, StrTerm) else self.regex(piece, False, False))
         regex = items[0] if len(items) == 1 else z3.Concat(*items)
         return z3.InRe(self.term(node.term), regex)
 
@@ -256,7 +263,7 @@ class Encoder:
         width = 128 if network.version == 6 else 32
         bits = int(network.network_address)
         if network.prefixlen == 0:
-            prefix_ok: z3.BoolRef = z3.BoolVal(True)
+            prefix_ok: z3.BoolRef = z3.BoolVal(True, self.ctx)
         else:
             high = width - 1
             low = width - network.prefixlen
@@ -274,26 +281,51 @@ def _junction(make: Callable[..., z3.Ast], args: list[z3.BoolRef]) -> z3.BoolRef
 
 
 def cell_membership(var: z3.ArithRef, cells: Sequence[int], total: int) -> z3.BoolRef:
-    """`var` (a cell id in 0..total-1) is in `cells` (sorted), as few comparisons as the runs allow."""
+    """`var` (a cell id in 0..total-1) is in `cells` (sorted), as few comparisons as the runs allow.
+
+    Built with Z3's C API directly: a large query has thousands of these comparisons."""
     if not cells:
-        return z3.BoolVal(False)
+        return z3.BoolVal(False, var.ctx)
     if len(cells) == total:
-        return z3.BoolVal(True)
-    parts: list[z3.BoolRef] = []
-    start = previous = cells[0]
-    for cell in [*cells[1:], -1]:
-        if cell == previous + 1:
-            previous = cell
+        return z3.BoolVal(True, var.ctx)
+    ctx = var.ctx
+    ref, ast, sort = ctx.ref(), var.as_ast(), var.sort().ast
+    keep: list[z3.ExprRef] = []  # every intermediate term is held, so that Z3 keeps it alive
+
+    def held(term: z3.Ast) -> z3.Ast:
+        keep.append(z3.ExprRef(term, ctx))
+        return term
+
+    def number(value: int) -> z3.Ast:
+        return held(z3.Z3_mk_int(ref, value, sort))
+
+    parts: list[z3.Ast] = []
+    for start, end in _runs(cells):
+        if start == end:
+            parts.append(held(z3.Z3_mk_eq(ref, ast, number(start))))
             continue
-        if start == previous:
-            parts.append(var == start)
-        else:
-            low = var >= start if start > 0 else None
-            high = var <= previous if previous < total - 1 else None
-            bounds = [b for b in (low, high) if b is not None]
-            parts.append(bounds[0] if len(bounds) == 1 else z3.And(*bounds))
-        start = previous = cell
-    return parts[0] if len(parts) == 1 else z3.Or(*parts)
+        bounds = []
+        if start > 0:
+            bounds.append(held(z3.Z3_mk_ge(ref, ast, number(start))))
+        if end < total - 1:
+            bounds.append(held(z3.Z3_mk_le(ref, ast, number(end))))
+        parts.append(bounds[0] if len(bounds) == 1 else held(z3.Z3_mk_and(ref, 2, (z3.Ast * 2)(*bounds))))
+    if len(parts) == 1:
+        return z3.BoolRef(parts[0], ctx)
+    return z3.BoolRef(z3.Z3_mk_or(ref, len(parts), (z3.Ast * len(parts))(*parts)), ctx)
+
+
+def _runs(cells: Sequence[int]) -> list[tuple[int, int]]:
+    """Maximal runs of consecutive ids, as (first, last)."""
+    runs: list[tuple[int, int]] = []
+    start = previous = cells[0]
+    for cell in cells[1:]:
+        if cell != previous + 1:
+            runs.append((start, previous))
+            start = cell
+        previous = cell
+    runs.append((start, previous))
+    return runs
 
 
 def _scale(value: Decimal) -> int:

@@ -7,7 +7,7 @@ query whose assertions fold to a constant never reaches the solver.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 
@@ -79,16 +79,37 @@ FALSE = Const(False)
 @dataclass(frozen=True)
 class And(Formula):
     args: tuple[Formula, ...]
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash(("And", self.args)))
+
+    def __hash__(self) -> int:  # computed once: formulas are deep, and conj/disj hash them often
+        return self._hash
 
 
 @dataclass(frozen=True)
 class Or(Formula):
     args: tuple[Formula, ...]
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash(("Or", self.args)))
+
+    def __hash__(self) -> int:  # computed once: formulas are deep, and conj/disj hash them often
+        return self._hash
 
 
 @dataclass(frozen=True)
 class Not(Formula):
     arg: Formula
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash(("Not", self.arg)))
+
+    def __hash__(self) -> int:  # computed once: formulas are deep, and conj/disj hash them often
+        return self._hash
 
 
 @dataclass(frozen=True)

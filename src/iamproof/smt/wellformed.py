@@ -9,15 +9,30 @@ from iamproof.smt.encode import PRINCIPAL_KINDS, Encoder, cell_membership
 from iamproof.smt.formula import KeySlot, Slot
 from iamproof.smt.keys import KeyType
 
-_IAM_NAME = z3.Union(z3.Range("a", "z"), z3.Range("A", "Z"), z3.Range("0", "9"), *[z3.Re(c) for c in "+=,.@_-"])
-_DIGITS = z3.Range("0", "9")
 _MAX_CHAR = 0x2FFFF
-_SERVICE_CHAR = z3.Union(z3.Range("a", "z"), z3.Range("0", "9"), z3.Re("-"))
-_ACTION = z3.Concat(z3.Plus(_SERVICE_CHAR), z3.Re(":"), z3.Plus(z3.Union(_SERVICE_CHAR, z3.Re("_"), z3.Re("."))))
 
 
-def _name() -> z3.ReRef:
-    return z3.Plus(_IAM_NAME)
+class _Re:
+    """The character classes of IAM names, accounts and actions, in one query's Z3 context."""
+
+    def __init__(self, ctx: z3.Context) -> None:
+        self.ctx = ctx
+        self.digits = z3.Range("0", "9", ctx)
+        self.iam_name = z3.Plus(
+            z3.Union(z3.Range("a", "z", ctx), z3.Range("A", "Z", ctx), self.digits, *[self.text(c) for c in "+=,.@_-"])
+        )
+        service = z3.Union(z3.Range("a", "z", ctx), self.digits, self.text("-"))
+        self.action = z3.Concat(
+            z3.Plus(service), self.text(":"), z3.Plus(z3.Union(service, self.text("_"), self.text(".")))
+        )
+        self.account = z3.Loop(self.digits, 12, 12)
+        self.no_colon = z3.Star(z3.Union(z3.Range(chr(0), "9", ctx), z3.Range(";", chr(_MAX_CHAR), ctx)))
+
+    def text(self, text: str) -> z3.ReRef:
+        return z3.Re(text, self.ctx)
+
+    def range(self, low: str, high: str) -> z3.ReRef:
+        return z3.Range(low, high, self.ctx)
 
 
 def _kind(encoder: Encoder, kind: PrincipalType) -> z3.BoolRef:
@@ -28,35 +43,29 @@ def principal_constraints(encoder: Encoder) -> list[z3.BoolRef]:
     """Principal fields are well formed for the principal's kind (IAM naming rules)."""
     P = PrincipalType
     s = encoder.string
+    r = _Re(encoder.ctx)
     iam = z3.Or(*[_kind(encoder, k) for k in (P.USER, P.ROLE_SESSION, P.FEDERATED_USER, P.ROOT)])
+    partition = z3.Concat(r.text("aws"), z3.Star(z3.Union(r.range("a", "z"), r.text("-"))))
+    service = z3.Plus(z3.Union(r.range("a", "z"), r.digits, r.text("."), r.text("-")))
     out = [
         encoder.kind >= 0,
         encoder.kind < len(PRINCIPAL_KINDS),
-        z3.Implies(
-            iam,
-            z3.InRe(
-                s(Slot.PRINCIPAL_PARTITION), z3.Concat(z3.Re("aws"), z3.Star(z3.Union(z3.Range("a", "z"), z3.Re("-"))))
-            ),
-        ),
-        z3.Implies(iam, z3.InRe(s(Slot.PRINCIPAL_ACCOUNT), z3.Loop(_DIGITS, 12, 12))),
+        z3.Implies(iam, z3.InRe(s(Slot.PRINCIPAL_PARTITION), partition)),
+        z3.Implies(iam, z3.InRe(s(Slot.PRINCIPAL_ACCOUNT), r.account)),
         z3.Implies(
             z3.Or(_kind(encoder, P.USER), _kind(encoder, P.ROLE_SESSION), _kind(encoder, P.FEDERATED_USER)),
-            z3.InRe(s(Slot.PRINCIPAL_NAME), _name()),
+            z3.InRe(s(Slot.PRINCIPAL_NAME), r.iam_name),
         ),
-        z3.Implies(_kind(encoder, P.USER), z3.InRe(s(Slot.PRINCIPAL_PATH), z3.Star(z3.Concat(_name(), z3.Re("/"))))),
-        z3.Implies(_kind(encoder, P.ROLE_SESSION), z3.InRe(s(Slot.PRINCIPAL_SESSION), _name())),
         z3.Implies(
-            _kind(encoder, P.SERVICE),
-            z3.InRe(
-                s(Slot.PRINCIPAL_VALUE),
-                z3.Plus(z3.Union(z3.Range("a", "z"), z3.Range("0", "9"), z3.Re("."), z3.Re("-"))),
-            ),
+            _kind(encoder, P.USER), z3.InRe(s(Slot.PRINCIPAL_PATH), z3.Star(z3.Concat(r.iam_name, r.text("/"))))
         ),
+        z3.Implies(_kind(encoder, P.ROLE_SESSION), z3.InRe(s(Slot.PRINCIPAL_SESSION), r.iam_name)),
+        z3.Implies(_kind(encoder, P.SERVICE), z3.InRe(s(Slot.PRINCIPAL_VALUE), service)),
         z3.Implies(
             z3.Or(_kind(encoder, P.WEB_IDENTITY), _kind(encoder, P.CANONICAL_USER)),
-            z3.InRe(s(Slot.PRINCIPAL_VALUE), z3.Plus(z3.Range("!", "~"))),
+            z3.InRe(s(Slot.PRINCIPAL_VALUE), z3.Plus(r.range("!", "~"))),
         ),
-        z3.InRe(s(Slot.RESOURCE_ACCOUNT), z3.Loop(_DIGITS, 12, 12)),
+        z3.InRe(s(Slot.RESOURCE_ACCOUNT), r.account),
     ]
     return out
 
@@ -75,7 +84,7 @@ def context_constraints(encoder: Encoder, resource_account: bool = True) -> list
         elif var is Slot.RESOURCE:
             out += resource_string_constraints(encoder, value) if resource_account else [z3.Length(value) > 0]
         elif var is Slot.ACTION:
-            out.append(z3.InRe(value, _ACTION))
+            out.append(z3.InRe(value, _Re(encoder.ctx).action))
     for slot, value in encoder.typed.items():
         if slot in encoder.ipv6:
             out.append(z3.Implies(z3.Not(encoder.ipv6[slot]), z3.Extract(127, 32, value) == 0))
@@ -87,18 +96,19 @@ def context_constraints(encoder: Encoder, resource_account: bool = True) -> list
 def resource_string_constraints(encoder: Encoder, resource: z3.SeqRef) -> list[z3.BoolRef]:
     """A resource kept as a string (not cells) is non-empty, and a 12-digit account component of its ARN
     is the resource account (as the request builder reads it)."""
-    no_colon = z3.Star(z3.Union(z3.Range(chr(0), "9"), z3.Range(";", chr(_MAX_CHAR))))
-    colon = z3.Re(":")
-    head, account, rest = (z3.String(f"{encoder.tag}.resource.{part}") for part in ("head", "account", "rest"))
+    r = _Re(encoder.ctx)
+    colon, no_colon = r.text(":"), r.no_colon
+    head, account, rest = (
+        z3.String(f"{encoder.tag}.resource.{part}", encoder.ctx) for part in ("head", "account", "rest")
+    )
+    separator = z3.StringVal(":", encoder.ctx)
     components = z3.And(
-        resource == z3.Concat(head, z3.StringVal(":"), account, z3.StringVal(":"), rest),
+        resource == z3.Concat(head, separator, account, separator, rest),
         z3.InRe(head, z3.Concat(no_colon, colon, no_colon, colon, no_colon, colon, no_colon)),
         z3.InRe(account, no_colon),
     )
     short = z3.InRe(resource, z3.Concat(no_colon, *[z3.Option(z3.Concat(colon, no_colon)) for _ in range(4)]))
-    own_account = z3.Implies(
-        z3.InRe(account, z3.Loop(_DIGITS, 12, 12)), account == encoder.string(Slot.RESOURCE_ACCOUNT)
-    )
+    own_account = z3.Implies(z3.InRe(account, r.account), account == encoder.string(Slot.RESOURCE_ACCOUNT))
     return [z3.Length(resource) > 0, z3.Or(short, z3.And(components, own_account))]
 
 
@@ -121,9 +131,9 @@ def cell_constraints(encoder: Encoder) -> list[z3.BoolRef]:
             elif domain.has_twelve_digit_account(cell):
                 other_twelve.append(cell.index)
         for literal, cells in sorted(by_literal.items()):
-            out.append(z3.Implies(cell_membership(var, cells, total), account == z3.StringVal(literal)))
+            out.append(z3.Implies(cell_membership(var, cells, total), account == z3.StringVal(literal, encoder.ctx)))
         if other_twelve and domain.accounts:
-            others = z3.And(*[account != z3.StringVal(a) for a in domain.accounts])
+            others = z3.And(*[account != z3.StringVal(a, encoder.ctx) for a in domain.accounts])
             out.append(z3.Implies(cell_membership(var, other_twelve, total), others))
     return out
 
