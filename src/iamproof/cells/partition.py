@@ -87,6 +87,18 @@ def _order(found: _Found) -> str:
     return found.witnesses[0]
 
 
+def other_char(mentioned: set[str], alphabet: Callable[[str], bool]) -> str | None:
+    """A character of the alphabet that no live unit treats specially: it stands for all such characters."""
+    for char in _PREFERRED_OTHERS:
+        if char not in mentioned and alphabet(char):
+            return char
+    for code in range(0x21, 0x3000):
+        char = chr(code)
+        if char not in mentioned and alphabet(char):
+            return char
+    return None
+
+
 def _any_char(_: str) -> bool:
     return True
 
@@ -209,14 +221,7 @@ class _Walk:
         return moves
 
     def _other_char(self, mentioned: set[str]) -> str | None:
-        for char in _PREFERRED_OTHERS:
-            if char not in mentioned and self.alphabet(char):
-                return char
-        for code in range(0x21, 0x3000):
-            char = chr(code)
-            if char not in mentioned and self.alphabet(char):
-                return char
-        return None
+        return other_char(mentioned, self.alphabet)
 
     def _step(self, state: WalkState, char: str) -> WalkState:
         prefix, wild = state

@@ -9,7 +9,9 @@ from typing import Any
 
 import z3
 
-from iamproof.cells.deadline import Deadline
+from iamproof.cells.deadline import Deadline, OutOfTime
+from iamproof.cells.partition import PartitionTooLarge
+from iamproof.cells.realize import realize
 from iamproof.errors import InputError, InternalError
 from iamproof.evaluate.case_file import build_request
 from iamproof.evaluate.request import Request
@@ -17,6 +19,7 @@ from iamproof.parsing.json_tree import JObject, parse_json
 from iamproof.query.polish import confirming, polish
 from iamproof.query.solver import Outcome, Verdict, check, to_smt2
 from iamproof.smt.decode import decode_request
+from iamproof.smt.domains import ACTION_CHARS
 from iamproof.smt.encode import Encoder
 from iamproof.smt.formula import Formula, Slot
 from iamproof.smt.keys import KeyInfo
@@ -46,6 +49,7 @@ class Session:
     deadline: Deadline | None = None
     encoder: Encoder = field(init=False)
     base: list[z3.BoolRef] = field(init=False)
+    lemmas: list[z3.BoolRef] = field(init=False, default_factory=list)  # combinations of patterns no value has
 
     def __post_init__(self) -> None:
         if self.deadline is None:
@@ -76,15 +80,22 @@ class Session:
         The witness is then made readable (`polish`) by changes the concrete evaluator confirms.
         """
         assert self.deadline is not None
-        for strict in (False, True):
+        strict = False  # the resource account in a string resource's ARN: enforced once a model needs it
+        while True:
             remaining = self.deadline.remaining()
             if remaining <= 0:
                 return Outcome(Verdict.UNKNOWN, reason="the time limit passed before the solver ran"), None
-            outcome = check(self.assertions(goal, extra, resource_account=strict), remaining)
+            outcome = check(self.assertions(goal, [*extra, *self.lemmas], resource_account=strict), remaining)
             if outcome.verdict is not Verdict.SAT:
                 return outcome, None
             assert outcome.model is not None
-            document = decode_request(self.encoder, outcome.model)
+            try:
+                realized = self._realize(outcome.model)
+            except (PartitionTooLarge, OutOfTime) as exc:
+                return Outcome(Verdict.UNKNOWN, reason=f"searching a value for the proposed patterns: {exc}"), None
+            if realized is None:
+                continue  # a lemma now excludes the proposed combination of patterns
+            document = decode_request(self.encoder, outcome.model, realized)
             if complete is not None:
                 document = complete(document)
             try:
@@ -92,9 +103,27 @@ class Session:
             except InputError:
                 if strict or Slot.RESOURCE not in self.encoder.strings:
                     raise InternalError("the solver's witness is not a request " + _text(document)) from None
-                continue  # the resource's ARN names another account than the resource account
+                strict = True  # the resource's ARN names another account than the resource account
+                continue
             return outcome, self._witness(document, request, confirm)
-        raise AssertionError("unreachable")
+
+    def _realize(self, model: z3.ModelRef) -> dict[Slot, str] | None:
+        """For each lazy slot, a value with the signature the model proposes; None after adding a lemma
+        that excludes a proposal no value has."""
+        values: dict[Slot, str] = {}
+        for slot, domain in self.encoder.lazy.items():
+            matches = self.encoder.lazy_vars[slot]
+            positive = frozenset(i for i, m in enumerate(matches) if z3.is_true(model.eval(m, model_completion=True)))
+            negative = frozenset(range(len(matches))) - positive
+            alphabet = ACTION_CHARS.__contains__ if slot is Slot.ACTION else None
+            assert self.deadline is not None
+            found = realize(domain.automata, positive, negative, alphabet=alphabet, deadline=self.deadline)
+            if found.text is None:
+                literals = [matches[i] if i in positive else z3.Not(matches[i]) for i in sorted(found.core)]
+                self.lemmas.append(z3.Not(z3.And(*literals)) if literals else z3.BoolVal(False, self.encoder.ctx))
+                return None
+            values[slot] = found.text
+        return values
 
     def _witness(self, document: dict[str, Any], request: Request, confirm: Callable[[Request], bool]) -> Witness:
         if not confirm(request):
@@ -109,6 +138,10 @@ class Session:
         assert outcome.model is not None
         parts: list[z3.BoolRef] = []
         for slot in slots:
+            if slot in self.encoder.lazy:
+                matches = self.encoder.lazy_vars[slot]
+                parts += [m == outcome.model.eval(m, model_completion=True) for m in matches]
+                continue
             var = self.encoder.cell_vars.get(slot)
             term = var if var is not None else self.encoder.string(slot)
             parts.append(term == outcome.model.eval(term, model_completion=True))

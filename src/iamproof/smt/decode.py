@@ -18,19 +18,21 @@ from iamproof.smt.domains import CellDomain
 from iamproof.smt.encode import PRINCIPAL_KINDS, Encoder
 from iamproof.smt.formula import KeySlot, Slot
 from iamproof.smt.keys import KeyType
-from iamproof.smt.realistic import filled_patterns, filled_template, first_member
+from iamproof.smt.realistic import filled_patterns, filled_template, first_member, signature
 
 _FRESH_BINARY = b"iamproof-other"
 
 
-def decode_request(encoder: Encoder, model: z3.ModelRef) -> dict[str, Any]:
-    """The request a model describes, as the `request` object of a case file."""
+def decode_request(encoder: Encoder, model: z3.ModelRef, realized: dict[Slot, str] | None = None) -> dict[str, Any]:
+    """The request a model describes, as the `request` object of a case file. `realized`: for the slots
+    the encoder keeps lazy, a value with the signature the model gives them."""
     kind = PRINCIPAL_KINDS[_int(model, encoder.kind) % len(PRINCIPAL_KINDS)]
-    action = _cell_string(encoder, model, Slot.ACTION, "")
+    realized = realized or {}
+    action = _cell_string(encoder, model, Slot.ACTION, "", realized)
     request: dict[str, Any] = {
         "principal": _principal(encoder, model, kind),
         "action": action,
-        "resource": _cell_string(encoder, model, Slot.RESOURCE, action),
+        "resource": _cell_string(encoder, model, Slot.RESOURCE, action, realized),
         "resource_account": _string(encoder, model, Slot.RESOURCE_ACCOUNT),
     }
     context = _context(encoder, model)
@@ -77,11 +79,16 @@ def _principal(encoder: Encoder, model: z3.ModelRef, kind: PrincipalType) -> Any
     return {key: s(Slot.PRINCIPAL_VALUE)}
 
 
-def _cell_string(encoder: Encoder, model: z3.ModelRef, slot: Slot, action: str) -> str:
+def _cell_string(encoder: Encoder, model: z3.ModelRef, slot: Slot, action: str, realized: dict[Slot, str]) -> str:
     domain = encoder.cells.get(slot)
-    if domain is None:
+    if slot in realized:
+        domain = encoder.lazy[slot]
+        text = realized[slot]
+        cell = Cell(-1, signature(domain, text), [text])
+    elif domain is None:
         return _string(encoder, model, slot)
-    cell = domain.cells[_int(model, encoder.cell_vars[slot])]
+    else:
+        cell = domain.cells[_int(model, encoder.cell_vars[slot])]
     if slot is Slot.ACTION:
         return _readable_action(domain, cell)
     account = _string(encoder, model, Slot.RESOURCE_ACCOUNT)

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from iamproof.cells.deadline import NO_DEADLINE, Deadline
 from iamproof.cells.glob_automaton import COLON, AnyChar, AnyRun, CharSet, GlobAutomaton, Unit, compile_glob
-from iamproof.cells.partition import DEFAULT_MAX_STATES, Cell, Partition, partition
+from iamproof.cells.partition import DEFAULT_MAX_STATES, Cell, Partition, PartitionTooLarge, partition
 from iamproof.patterns import Glob, Wild, parse_glob, split_at_colons
 from iamproof.smt.formula import MatchMode, Slot
 from iamproof.smt.keys import Unsupported
@@ -27,6 +27,7 @@ class CellDomain:
     index: dict[tuple[Glob, MatchMode], int] = field(default_factory=dict)
     accounts: dict[str, int] = field(default_factory=dict)  # resource: account literal -> automaton
     twelve_digits: int | None = None  # resource: "the account component is 12 digits"
+    literal_accounts: dict[int, str] = field(default_factory=dict)  # resource pattern -> its literal account
     partition: Partition = field(default_factory=lambda: Partition((), 0))
 
     @property
@@ -49,6 +50,7 @@ class CellDomain:
 
 Globs = set[tuple[Glob, MatchMode]] | frozenset[tuple[Glob, MatchMode]]
 _RECENT: OrderedDict[tuple[Slot, frozenset[tuple[Glob, MatchMode]]], CellDomain] = OrderedDict()
+_TOO_LARGE: OrderedDict[tuple[Slot, frozenset[tuple[Glob, MatchMode]]], bool] = OrderedDict()
 RECENT_DOMAINS = 8
 
 
@@ -58,10 +60,16 @@ def cell_domain(
     """The cell domain of the action or the resource; the last few are kept, so that queries over the same
     policies (both directions of an equivalence, a diff after an equivalence) partition once."""
     key = (slot, frozenset(globs))
+    if key in _TOO_LARGE:
+        _TOO_LARGE.move_to_end(key)
+        raise PartitionTooLarge("the partition of these patterns passed its budget in an earlier query")
     domain = _RECENT.get(key)
     if domain is None:
-        build = action_domain if slot is Slot.ACTION else resource_domain
-        domain = build(globs, deadline, max_states)
+        domain = domain_automata(slot, globs)
+        alphabet = ACTION_CHARS.__contains__ if slot is Slot.ACTION else None
+        domain.partition = partition(
+            domain.automata, alphabet=alphabet, required=[0], deadline=deadline, max_states=max_states
+        )
         _RECENT[key] = domain
         while len(_RECENT) > RECENT_DOMAINS:
             _RECENT.popitem(last=False)
@@ -69,20 +77,35 @@ def cell_domain(
     return domain
 
 
-def action_domain(globs: Globs, deadline: Deadline = NO_DEADLINE, max_states: int = DEFAULT_MAX_STATES) -> CellDomain:
+def remember_too_large(slot: Slot, globs: Globs) -> None:
+    """The partition of these patterns passed its budget: later queries over them skip the attempt."""
+    _TOO_LARGE[(slot, frozenset(globs))] = True
+    while len(_TOO_LARGE) > RECENT_DOMAINS:
+        _TOO_LARGE.popitem(last=False)
+
+
+def forget_domains() -> None:
+    """Drops the recent domains (tests that change the partition budget)."""
+    _RECENT.clear()
+    _TOO_LARGE.clear()
+
+
+def domain_automata(slot: Slot, globs: Globs) -> CellDomain:
+    """The automata of a domain (automaton 0 is the domain's shape, which every value matches), unpartitioned."""
+    return _action_automata(globs) if slot is Slot.ACTION else _resource_automata(globs)
+
+
+def _action_automata(globs: Globs) -> CellDomain:
     domain = CellDomain(Slot.ACTION)
     domain.automata.append(_action_shape())
     for glob, mode in sorted(globs, key=repr):
         domain.index[(glob, mode)] = len(domain.automata)
         lowered = tuple(part.lower() if isinstance(part, str) else part for part in glob)
         domain.automata.append(compile_glob(lowered))
-    domain.partition = partition(
-        domain.automata, alphabet=ACTION_CHARS.__contains__, required=[0], deadline=deadline, max_states=max_states
-    )
     return domain
 
 
-def resource_domain(globs: Globs, deadline: Deadline = NO_DEADLINE, max_states: int = DEFAULT_MAX_STATES) -> CellDomain:
+def _resource_automata(globs: Globs) -> CellDomain:
     domain = CellDomain(Slot.RESOURCE)
     domain.automata.append(_non_empty())
     accounts: set[str] = set()
@@ -90,6 +113,9 @@ def resource_domain(globs: Globs, deadline: Deadline = NO_DEADLINE, max_states: 
         if mode is not MatchMode.ARN:
             raise Unsupported(f"resource matched in {mode.value} mode")
         accounts |= _account_literals(glob)
+        pieces = split_at_colons(glob)
+        if pieces is not None and all(isinstance(part, str) for part in pieces[4]):
+            domain.literal_accounts[len(domain.automata)] = "".join(str(part) for part in pieces[4])
         domain.index[(glob, mode)] = len(domain.automata)
         domain.automata.append(compile_glob(glob, arn=True))
     for account in sorted(accounts):
@@ -97,7 +123,6 @@ def resource_domain(globs: Globs, deadline: Deadline = NO_DEADLINE, max_states: 
         domain.automata.append(compile_glob(parse_glob(f"*:*:*:*:{account}:*"), arn=True))
     domain.twelve_digits = len(domain.automata)
     domain.automata.append(_twelve_digit_account())
-    domain.partition = partition(domain.automata, required=[0], deadline=deadline, max_states=max_states)
     return domain
 
 

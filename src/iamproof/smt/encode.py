@@ -16,7 +16,7 @@ from iamproof.cells.partition import PartitionTooLarge
 from iamproof.evaluate.request import PrincipalType
 from iamproof.patterns import Glob, Wild, split_at_colons
 from iamproof.smt.atoms import CELL_CANDIDATES, AtomIndex, index_atoms
-from iamproof.smt.domains import CellDomain, cell_domain
+from iamproof.smt.domains import CellDomain, cell_domain, domain_automata, remember_too_large
 from iamproof.smt.formula import (
     And,
     BinaryIs,
@@ -43,8 +43,8 @@ from iamproof.smt.regex import arn_prefix_regex, glob_regex, string_literal
 
 PRINCIPAL_KINDS = tuple(PrincipalType)
 _DEADLINE_EVERY = 1024  # formula nodes between two looks at the clock
-CELL_TIME_SHARE = 0.3  # of the time left, for one cell partition
-CELL_STATE_BUDGET = 60_000  # product automaton states of one cell partition
+CELL_TIME_SHARE = 0.15  # of the time left, for one cell partition
+CELL_STATE_BUDGET = 30_000  # product automaton states of one cell partition
 
 
 @dataclass
@@ -68,6 +68,9 @@ class Encoder:
     tag: str = field(init=False)
     ctx: z3.Context = field(init=False, repr=False)  # one context per query: answers do not depend on history
     string_slots: dict[Slot, str] = field(init=False, default_factory=dict)  # cell candidates kept as strings
+    lazy: dict[Slot, CellDomain] = field(init=False, default_factory=dict)  # automata, realized per signature
+    lazy_vars: dict[Slot, list[z3.BoolRef]] = field(init=False, default_factory=dict)  # "matches automaton i"
+    constraints: dict[str, list[z3.BoolRef]] = field(init=False, default_factory=dict)  # built once, by name
     _nodes: int = field(init=False, default=0)
     _regexes: dict[tuple[Glob, bool, bool], z3.ReRef] = field(init=False, default_factory=dict)
     _cell_sets: dict[tuple[Slot, tuple[int, ...]], z3.BoolRef] = field(init=False, default_factory=dict)
@@ -83,16 +86,24 @@ class Encoder:
 
     def _plan_cells(self, slot: Slot) -> None:
         """Cells for `slot`, unless its partition passes its budget (a share of the time left, a number of
-        automaton states) or its patterns need more than cells can say (a wildcard in an ARN's account):
-        then the slot stays a string, matched with regular expressions."""
+        automaton states): then one Boolean per pattern, whose values the session realizes one signature at
+        a time (`lazy`). Patterns that need more than automata can say (a wildcard in an ARN's account)
+        keep the slot a string, matched with regular expressions."""
         globs = self.atoms.globs.get(slot, set())
         budget = Deadline(min(self.deadline.at, time.monotonic() + CELL_TIME_SHARE * self.deadline.remaining()))
         try:
             domain = cell_domain(slot, globs, budget, CELL_STATE_BUDGET)
-        except (PartitionTooLarge, OutOfTime, Unsupported) as exc:
+        except Unsupported as exc:
+            self.string_slots[slot] = str(exc)
+            return
+        except (PartitionTooLarge, OutOfTime) as exc:
             if self.deadline.expired():
                 raise Unsupported(f"{slot.value} patterns: {exc}") from exc
-            self.string_slots[slot] = str(exc)
+            remember_too_large(slot, globs)
+            domain = domain_automata(slot, globs)
+            self.lazy[slot] = domain
+            names = (f"{self.tag}.{slot.value}.matches[{i}]" for i in range(len(domain.automata)))
+            self.lazy_vars[slot] = [z3.Bool(name, self.ctx) for name in names]
             return
         self.cells[slot] = domain
         self.cell_vars[slot] = z3.Int(f"{self.tag}.{slot.value}.cell", self.ctx)
@@ -204,6 +215,8 @@ class Encoder:
         var = node.term.variable
         if isinstance(var, Slot) and var in self.cells:
             return self._cell_set(var, tuple(self.cells[var].cells_matching(node.glob, node.mode)))
+        if isinstance(var, Slot) and var in self.lazy:
+            return self.lazy_vars[var][self.lazy[var].index[(node.glob, node.mode)]]
         term = self.term(node.term)
         literal = all(isinstance(p, str) for p in node.glob)
         if literal and node.mode is not MatchMode.IGNORE_CASE:

@@ -71,7 +71,7 @@ class KeyInfo:
     name: str  # as first written
     types: set[KeyType] = field(default_factory=set)
     multivalued: bool = False
-    atoms: int = 0  # number of conditions on the key (bounds the elements a multivalued key needs)
+    atoms: int = 0  # distinct conditions on the key (bounds the elements a multivalued key needs)
 
     @property
     def type(self) -> KeyType:
@@ -88,11 +88,15 @@ class KeyInfo:
 def collect_keys(policies: Iterable[Policy], multivalued_keys: frozenset[str] = frozenset()) -> dict[str, KeyInfo]:
     """Every context key the policies read (conditions and policy variables), with its inferred type."""
     keys: dict[str, KeyInfo] = {}
+    distinct: dict[str, set[tuple[object, ...]]] = {}
     for policy in policies:
         for statement in policy.statements:
             for condition in statement.conditions:
                 info = keys.setdefault(condition.key_lower, KeyInfo(condition.key))
-                info.atoms += 1
+                # identical conditions (the same in both policies of a diff, or repeated) are one atom
+                atom = (condition.operator.name, tuple(v.text for v in condition.values), policy.variables_enabled)
+                distinct.setdefault(condition.key_lower, set()).add(atom)
+                info.atoms = len(distinct[condition.key_lower])
                 if condition.operator.family is not OperatorFamily.NULL:
                     info.types.add(_FAMILY_TYPES[condition.operator.family])
                 if condition.operator.qualifier in (SetQualifier.FOR_ANY_VALUE, SetQualifier.FOR_ALL_VALUES):

@@ -8,6 +8,7 @@ from iamproof.evaluate.request import PrincipalType
 from iamproof.smt.encode import PRINCIPAL_KINDS, Encoder, cell_membership
 from iamproof.smt.formula import KeySlot, Slot
 from iamproof.smt.keys import KeyType
+from iamproof.smt.lazy_constraints import lazy_constraints
 
 _MAX_CHAR = 0x2FFFF
 
@@ -142,4 +143,4 @@ def all_constraints(encoder: Encoder, resource_account: bool = True) -> list[z3.
     """Every well-formedness constraint. Without `resource_account`, a resource kept as a string may name
     an account other than the resource account (cheaper to solve; a model that does is solved again)."""
     context = context_constraints(encoder, resource_account)
-    return principal_constraints(encoder) + cell_constraints(encoder) + context
+    return principal_constraints(encoder) + cell_constraints(encoder) + lazy_constraints(encoder) + context
