@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from iamproof.ast import OperatorFamily, Policy
+from iamproof.cells.deadline import Deadline
 from iamproof.evaluate.conditions import arn_like
 from iamproof.evaluate.request import PrincipalType, Request
 from iamproof.evaluate.semantics import DEFAULT_SEMANTICS, Semantics
@@ -48,10 +49,11 @@ def _run(
     semantics: Semantics,
     timeout: float,
 ) -> CheckResult:
+    deadline = Deadline.after(timeout)  # the time limit covers compiling too
     try:
         compiled = compile_subject(subject, keys, semantics)
         goal = conj([compiled.allowed, extra])
-        session = Session([goal], keys, timeout)
+        session = Session([goal], keys, timeout, deadline)
 
         def confirm(request: Request) -> bool:
             return subject.allows(request, semantics) and confirm_extra(request)

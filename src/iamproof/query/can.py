@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from iamproof.cells.deadline import Deadline
 from iamproof.evaluate.decision import Decision, PolicySet, evaluate
 from iamproof.evaluate.request import PrincipalType, Request
 from iamproof.evaluate.semantics import DEFAULT_SEMANTICS, Semantics
@@ -43,12 +44,13 @@ def check_can(
     emit_smt2: bool = False,
 ) -> CanResult:
     subject = Subject("policies", policy_set=policies)
+    deadline = Deadline.after(timeout)  # the time limit covers compiling too
     try:
         keys = collect_keys(subject.policies())
         template.widen_keys(keys)
         compiled = compile_subject(subject, keys, semantics)
         goal = conj([compiled.allowed, template.formula(keys), _principal_domain(policies, template)])
-        session = Session([goal], keys, timeout)
+        session = Session([goal], keys, timeout, deadline)
     except Unsupported as exc:
         return CanResult(Verdict.UNKNOWN, None, str(exc))
 

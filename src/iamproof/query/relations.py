@@ -7,6 +7,7 @@ from enum import Enum
 
 import z3
 
+from iamproof.cells.deadline import Deadline
 from iamproof.evaluate.request import Request
 from iamproof.evaluate.semantics import DEFAULT_SEMANTICS, Semantics
 from iamproof.query.session import Session, Witness
@@ -50,11 +51,12 @@ class _Pair:
     session: Session = field(init=False)
 
     def __post_init__(self) -> None:
+        deadline = Deadline.after(self.timeout)  # the time limit covers compiling too
         keys = collect_keys(self.a.policies() + self.b.policies())
         self.keys = keys
         self.compiled_a = compile_subject(self.a, keys, self.semantics)
         self.compiled_b = compile_subject(self.b, keys, self.semantics)
-        self.session = Session([self.compiled_a.allowed, self.compiled_b.allowed], keys, self.timeout)
+        self.session = Session([self.compiled_a.allowed, self.compiled_b.allowed], keys, self.timeout, deadline)
 
     def goal(self, first: Subject, second: Subject) -> Formula:
         allowed = {id(self.a): self.compiled_a.allowed, id(self.b): self.compiled_b.allowed}
