@@ -8,6 +8,10 @@ components is not settled by the IAM semantics reference, which models ARNs spli
 Observed: verdict unknown, reason "a resource pattern without ARN components mixes wildcards and digits"
 (smt/domains.py:_account_literals: the digit of the service name "ec2" trips a guard that is about account
 numbers). All 32 pairs of Quacky's ec2_allow_some_instances case (128 queries) are unknown for this reason.
+
+Fixed: only a digit that may land in the account component (after the first wildcard, or after the
+fourth colon) is refused, and such patterns now keep the resource a string instead of giving unknown;
+the diff above answers unsat. tests/symbolic/test_regressions.py keeps the case.
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ the witness is written as a case-file request, and a case file reads "" as "abse
 and `[]` mean absent), so the re-checked request no longer satisfies `Null: false`. Reduced from the AWS
 managed policy ServiceQuotasFullAccess v3 -> v4 (4 of the 901 managed version pairs fail this way, with
 `aws:ResourceTag/...`, `ec2:ResourceTag/...` and `aws:TagKeys` conditions).
+
+Fixed: a present string key has a non-empty value even when only Null tests it (smt/wellformed.py);
+equiv answers "more", diff answers sat. tests/symbolic/test_regressions.py keeps the case.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ Observed: the decoded witness has "resource": "", the request builder used to re
 the other statement's resource makes the resource a Z3 string rather than cells, and nothing keeps that
 string non-empty. Reduced from the AWS managed policy AWSCodeCommitPowerUser v11 -> v12 (11 of the 901
 managed version pairs crash this way in the benchmark).
+
+Fixed: a resource kept as a string is non-empty (smt/wellformed.py), and the witness reads
+"resource": "*" (query/polish.py). tests/symbolic/test_regressions.py keeps the case.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ Z3_solver_push), which no solver timeout covers. With check_preferring adding th
 assumptions instead of push/pop, 6 of 6 runs ended, each in ~1.6 s (of which ~1.5 s preference checks).
 The policies are the shape of a Quacky sample (a bucket policy with a StringNotLike aws:userId carve-out)
 and one of its mutants.
+
+Gone: witnesses are now made readable by edits the concrete evaluator confirms (query/polish.py); no
+solver call follows the query's own check, so this loop no longer exists.
 """
 
 from __future__ import annotations

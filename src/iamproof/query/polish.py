@@ -71,7 +71,7 @@ def polish(document: Document, confirm: Callable[[Document], bool]) -> Document:
     """
     steps: list[Step] = [_as_user, _as_session, _both_in_example_account]
     steps += [_set_field(name, value) for name, value in _FIELDS]
-    steps += [_resource_in_own_account, _plain_characters, _without_context]
+    steps += [_resource_in_own_account, _plain_resource, _plain_characters, _without_context]
     plainest = document
     for step in steps:
         plainest = step(plainest) or plainest
@@ -175,6 +175,14 @@ def _resource_in_own_account(document: Document) -> Document | None:
 
 
 _FILLERS = "xyzwvqkj0123456789"
+
+
+def _plain_resource(document: Document) -> Document | None:
+    """A resource that is no ARN (the solver's choice for "any resource") written as "*"."""
+    resource = document.get("resource")
+    if not isinstance(resource, str) or resource == "*" or resource.startswith("arn:"):
+        return None
+    return {**document, "resource": "*"}
 
 
 def _plain_characters(document: Document) -> Document | None:
