@@ -10,10 +10,10 @@ blow-up on patterns such as `a*a*a*a*b`).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import TypeVar
 
 

@@ -72,14 +72,14 @@ def render_text(view: QueryView) -> str:
         lines.append(f"  reason: {view.reason}")
     for number, witness in enumerate(view.witnesses, 1):
         lines.append(f"  witness {number}: {witness.title}")
-        lines += [f"    {line}" for line in _request_lines(witness.request)]
+        lines += [f"    {line}" for line in request_lines(witness.request)]
         if witness.statements:
             lines.append("    granted by:")
             lines += [f"      {_statement_line(ref)}" for ref in witness.statements]
     return "\n".join(lines) + "\n"
 
 
-def _request_lines(request: dict[str, Any]) -> list[str]:
+def request_lines(request: dict[str, Any]) -> list[str]:
     principal = request["principal"]
     if isinstance(principal, dict):
         principal = " ".join(f"{k}: {v}" for k, v in principal.items())

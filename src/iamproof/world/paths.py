@@ -208,15 +208,16 @@ class Reachability:
         """Who may call the method: with AWS_IAM authorization, the actors whose `execute-api:Invoke` on the
         method ARN is allowed (identity policies and the API's resource policy); without it, anyone the
         API's resource policy lets in (IAM is not checked)."""
-        description = f"{{}} calls {method.verb} {method.path} of API {api.id}"
+
+        def description(who: str) -> str:  # not str.format: a path may hold "{id}"
+            return f"{who} calls {method.verb} {method.path} of API {api.id}"
+
         if method.authorization == "AWS_IAM":
             found = []
             for actor in self.actors:
                 if actor.name in ("anonymous",) or actor.name.startswith("service:"):
                     continue
-                result = self.hop(
-                    description.format(actor.name), actor, CALL, call, resource_policy=api.policy, where=where
-                )
+                result = self.hop(description(actor.name), actor, CALL, call, resource_policy=api.policy, where=where)
                 if result.verdict is Verdict.SAT:
                     found.append((actor, result))
             return found
@@ -230,7 +231,7 @@ class Reachability:
             )
             return [(anonymous, HopResult(hop, Verdict.SAT))]
         result = self.hop(
-            description.format(f"anyone ({what})"), anonymous, CALL, call, resource_policy=api.policy, where=where
+            description(f"anyone ({what})"), anonymous, CALL, call, resource_policy=api.policy, where=where
         )
         return [(anonymous, result)] if result.verdict is Verdict.SAT else []
 
@@ -307,9 +308,7 @@ class Reachability:
             )
         return self._assume[key]
 
-    def role_chains(
-        self, found: list[Path], action: str, resource: str, where: dict[str, str] | None
-    ) -> list[Path]:
+    def role_chains(self, found: list[Path], action: str, resource: str, where: dict[str, str] | None) -> list[Path]:
         """Actors that reach, by a chain of AssumeRole hops, a role that has a path of its own.
 
         Searched backwards from those roles (level by level, so each actor gets a shortest chain): only

@@ -67,9 +67,31 @@ def answer(
     else:
         result = _compare(reach, query)
     result.unknown = list(dict.fromkeys(reach.unknown))
+    _undetermined(world, query, result)
     result.solver_calls = reach.checker.solver_calls - calls
     result.screened = reach.checker.screened - screened
     return result
+
+
+PLACEHOLDERS_LISTED = 5
+
+
+def _undetermined(world: World, query: Query, result: Answer) -> None:
+    """Values the source leaves open (unresolved intrinsics, values known after apply) may grant or deny
+    anything: the answer that says "nothing is reachable" or "only through the API" is then unknown,
+    never a silent pass. An answer that found a path stands, with a note."""
+    if not world.placeholders:
+        return
+    safe = "yes" if isinstance(query, (OnlyThroughQuery, CompareQuery)) else "no"
+    listed = [f"{p.span}: {p.text} ({p.reason})" for p in world.placeholders[:PLACEHOLDERS_LISTED]]
+    more = len(world.placeholders) - len(listed)
+    summary = f"{len(world.placeholders)} value(s) the source does not determine: " + "; ".join(listed)
+    summary += f"; and {more} more" if more > 0 else ""
+    if result.answer == safe:
+        result.answer = "unknown"
+        result.unknown.append(summary)
+    else:
+        result.notes.append(summary)
 
 
 def _verdict(found: bool, unknown: list[str]) -> str:
