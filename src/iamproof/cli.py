@@ -17,13 +17,13 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from iamproof.commands import check_cmds, eval_cmd, query_cmd, symbolic_cmds, validate_cmd
+    from iamproof.commands import check_cmds, diff_cmd, eval_cmd, query_cmd, symbolic_cmds, validate_cmd
 
     cli.add_command(validate_cmd.validate)
     cli.add_command(eval_cmd.eval_command)
     cli.add_command(symbolic_cmds.can_command)
     cli.add_command(symbolic_cmds.equiv_command)
-    cli.add_command(symbolic_cmds.diff_command)
+    cli.add_command(diff_cmd.diff_command)
     cli.add_command(check_cmds.check_not_granted_command)
     cli.add_command(check_cmds.check_public_command)
     cli.add_command(query_cmd.query_command)

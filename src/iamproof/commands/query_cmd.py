@@ -43,14 +43,14 @@ def query_command(
     """Answer QUESTION (in the query language) over WORLD: a directory of AWS CLI outputs, a
     CloudFormation/SAM template or a Terraform plan. Exit 0 yes, 1 no, 3 unknown."""
     query = parse_query(question, "<query>")
-    loaded = load_world_source(world, account=account, region=region, parameters=_parameters(parameters))
+    loaded = load_world_source(world, account=account, region=region, parameters=template_parameters(parameters))
     result = answer(loaded, query, semantics=semantics_from(aws_star, rcp_scope), timeout=timeout)
     text = render_json(result, loaded) if output_format == "json" else render_text(result, loaded)
     click.echo(text, nl=False)
     return EXIT_CODES[result.answer]
 
 
-def _parameters(items: tuple[str, ...]) -> dict[str, str]:
+def template_parameters(items: tuple[str, ...]) -> dict[str, str]:
     found: dict[str, str] = {}
     for item in items:
         key, sep, value = item.partition("=")

@@ -10,7 +10,7 @@ from iamproof.evaluate.semantics import Semantics
 from iamproof.query.can import check_can
 from iamproof.query.case_template import load_template_case
 from iamproof.query.loading import SubjectKind, load_subject
-from iamproof.query.relations import Relation, check_equivalent, check_no_new_access
+from iamproof.query.relations import Relation, check_equivalent
 from iamproof.query.session import Witness
 from iamproof.query.solver import Verdict
 from iamproof.query.subjects import Subject, granting_statements
@@ -20,7 +20,7 @@ from iamproof.report.query_sarif import render_query_sarif
 EXIT_UNKNOWN = 3
 
 
-def _kind_option(function: click.decorators.FC) -> click.decorators.FC:
+def kind_option(function: click.decorators.FC) -> click.decorators.FC:
     function = click.option(
         "--kind",
         type=click.Choice([k.value for k in SubjectKind]),
@@ -79,7 +79,7 @@ def can_command(
 @click.command("equiv")
 @click.argument("first", type=click.Path(dir_okay=False))
 @click.argument("second", type=click.Path(dir_okay=False))
-@_kind_option
+@kind_option
 @timeout_option
 @format_option
 @smt2_option
@@ -117,44 +117,3 @@ def equiv_command(
     if result.relation is Relation.UNKNOWN:
         return EXIT_UNKNOWN
     return 0 if result.relation is Relation.EQUIVALENT else 1
-
-
-@click.command("diff")
-@click.argument("old", type=click.Path(dir_okay=False))
-@click.argument("new", type=click.Path(dir_okay=False))
-@click.option("--max-witnesses", type=click.IntRange(min=1), default=5, show_default=True)
-@_kind_option
-@timeout_option
-@format_option
-@smt2_option
-@semantics_options
-def diff_command(
-    old: str,
-    new: str,
-    max_witnesses: int,
-    kind: str,
-    as_case: bool,
-    timeout: float,
-    output_format: str,
-    emit_smt2: str | None,
-    aws_star: str,
-    rcp_scope: str,
-) -> int:
-    """Does NEW grant any access OLD does not (check-no-new-access)? Exit 0 pass, 1 new access, 3 unknown."""
-    semantics = semantics_from(aws_star, rcp_scope)
-    before = load_subject(old, SubjectKind(kind), case=as_case)
-    after = load_subject(new, SubjectKind(kind), case=as_case)
-    result = check_no_new_access(
-        before, after, max_witnesses=max_witnesses, semantics=semantics, timeout=timeout, emit_smt2=bool(emit_smt2)
-    )
-    write_smt2(emit_smt2, result.smt2)
-    answer = {Verdict.SAT: "fail", Verdict.UNSAT: "pass", Verdict.UNKNOWN: "unknown"}[result.verdict]
-    witnesses = tuple(witness_view(w, f"allowed by {new}, not by {old}", after, semantics) for w in result.witnesses)
-    summary = {
-        "pass": f"PASS: {new} grants no access that {old} does not (proved)",
-        "fail": f"FAIL: {new} grants new access ({len(witnesses)} example request(s))",
-        "unknown": "UNKNOWN: the check could not be decided",
-    }[answer]
-    view = QueryView("diff", answer, summary, witnesses, result.reason)
-    emit_view(view, output_format, "result", "new_access", "NEW_ACCESS")
-    return {"pass": 0, "fail": 1, "unknown": EXIT_UNKNOWN}[answer]

@@ -30,7 +30,7 @@ LEVELS = {
 _RULE_INDEX = {code: index for index, code in enumerate(RULES)}
 
 
-def _tool_version() -> str:
+def tool_version() -> str:
     try:
         return version("iamproof")
     except PackageNotFoundError:
@@ -54,7 +54,7 @@ def _region(span: Span) -> dict[str, int]:
     return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
 
 
-def _location(file: str, span: Span) -> dict[str, Any]:
+def sarif_location(file: str, span: Span) -> dict[str, Any]:
     return {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(file)}, "region": _region(span)}}
 
 
@@ -78,7 +78,7 @@ def _result(report: DocumentReport, item: Finding) -> dict[str, Any]:
         "ruleIndex": _RULE_INDEX[item.code],
         "level": LEVELS[item.severity],
         "message": {"text": item.message},
-        "locations": [_location(report.file, item.span)],
+        "locations": [sarif_location(report.file, item.span)],
         "properties": {"severity": item.severity.value},
     }
 
@@ -107,7 +107,7 @@ def _invocation(reports: Sequence[DocumentReport]) -> dict[str, Any]:
         {
             "level": "error",
             "message": {"text": report.error.message},
-            "locations": [_location(report.file, report.error.span or Span.whole_file(report.file))],
+            "locations": [sarif_location(report.file, report.error.span or Span.whole_file(report.file))],
         }
         for report in reports
         if report.error is not None
@@ -120,7 +120,7 @@ def render_findings_sarif(reports: Sequence[DocumentReport]) -> str:
         "tool": {
             "driver": {
                 "name": "iamproof",
-                "version": _tool_version(),
+                "version": tool_version(),
                 "rules": [_rule(rule) for rule in RULES.values()],
             }
         },

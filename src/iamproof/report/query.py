@@ -75,7 +75,7 @@ def render_text(view: QueryView) -> str:
         lines += [f"    {line}" for line in request_lines(witness.request)]
         if witness.statements:
             lines.append("    granted by:")
-            lines += [f"      {_statement_line(ref)}" for ref in witness.statements]
+            lines += [f"      {statement_line(ref)}" for ref in witness.statements]
     return "\n".join(lines) + "\n"
 
 
@@ -94,7 +94,7 @@ def request_lines(request: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _statement_line(ref: StatementRef) -> str:
+def statement_line(ref: StatementRef) -> str:
     statement = ref.statement
     sid = f" (Sid {statement.sid!r})" if statement.sid else ""
     return f"{statement.span}: {ref.policy} statement {statement.index}{sid}: {statement.effect.value}"

@@ -33,12 +33,17 @@ from iamproof.span import Span
 
 def decode_template(path: str) -> JObject:
     """Read a template file (JSON or YAML) into a positioned tree whose root is an object."""
-    text = read_text(path)
-    stripped = text.lstrip("\ufeff \t\r\n")
-    root = parse_json(text, path) if stripped.startswith("{") else _decode_yaml(text, path)
+    root = decode_document(path)
     if not isinstance(root, JObject):
         raise InputError("a CloudFormation template must be a mapping at its top level", root.span)
     return root
+
+
+def decode_document(path: str) -> JValue:
+    """Read a JSON or YAML file (CloudFormation's short-form tags allowed) into a positioned tree."""
+    text = read_text(path)
+    stripped = text.lstrip("\ufeff \t\r\n")
+    return parse_json(text, path) if stripped.startswith("{") else _decode_yaml(text, path)
 
 
 def _decode_yaml(text: str, path: str) -> JValue:

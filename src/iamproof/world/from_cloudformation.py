@@ -50,6 +50,17 @@ def policies_of_template(
     return _load(path, parameters, account, region)[1]
 
 
+def template_contents(
+    path: str,
+    *,
+    parameters: dict[str, str] | None = None,
+    account: str | None = None,
+    region: str | None = None,
+) -> tuple[World, list[EnumeratedPolicy]]:
+    """The world of a template and its policies (as `policies_of_template` lists them), read once."""
+    return _load(path, parameters, account, region)
+
+
 def _load(
     path: str, parameters: dict[str, str] | None, account: str | None, region: str | None
 ) -> tuple[World, list[EnumeratedPolicy]]:

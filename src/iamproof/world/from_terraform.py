@@ -34,6 +34,13 @@ def policies_of_plan(
     return _load(path, account, region)[1]
 
 
+def plan_contents(
+    path: str, *, account: str | None = None, region: str | None = None
+) -> tuple[World, list[EnumeratedPolicy]]:
+    """The world of a plan and its policies (as `policies_of_plan` lists them), read once."""
+    return _load(path, account, region)
+
+
 def _load(path: str, account: str | None, region: str | None) -> tuple[World, list[EnumeratedPolicy]]:
     draft = WorldDraft(account or DEFAULT_ACCOUNT, region or DEFAULT_REGION)
     draft.partition = "aws-cn" if draft.region.startswith("cn-") else "aws-us-gov" if "-gov-" in draft.region else "aws"
