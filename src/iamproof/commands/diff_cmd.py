@@ -44,6 +44,12 @@ LEVELS = ["error", "security_warning", "warning", "suggestion", "none"]
     default=None,
     help="Accepted findings (default: .iamproof.toml, else [tool.iamproof] of pyproject.toml).",
 )
+@click.option(
+    "--sarif-file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the findings as SARIF to this file (templates, plans and --base).",
+)
 @click.option("--parameter", "parameters", multiple=True, metavar="KEY=VALUE", help="A template parameter.")
 @click.option("--account", default=None, help="The account templates and plans deploy to.")
 @click.option("--region", default=None, help="The region templates and plans deploy to.")
@@ -58,6 +64,7 @@ def diff_command(
     max_witnesses: int,
     fail_on: str | None,
     baseline_file: str | None,
+    sarif_file: str | None,
     parameters: tuple[str, ...],
     account: str | None,
     region: str | None,
@@ -85,7 +92,7 @@ def diff_command(
             raise InputError("--case and --emit-smt2 compare two files; they do not apply with --base")
         baseline = _baseline(baseline_file, files)
         report = gate_git(base, files, options, read, baseline, _level(fail_on, baseline))
-        return _emit(report, output_format)
+        return _emit(report, output_format, sarif_file)
     if len(files) != 2:
         raise click.UsageError("give OLD and NEW, or --base REF [PATHS...]")
     old, new = files
@@ -98,7 +105,10 @@ def diff_command(
             if found is FileKind.OTHER:
                 raise InputError(f"{path}: not a policy document, a template or a Terraform plan")
         baseline = _baseline(baseline_file, ())
-        return _emit(gate_pair(old, new, options, read, baseline, _level(fail_on, baseline)), output_format)
+        report = gate_pair(old, new, options, read, baseline, _level(fail_on, baseline))
+        return _emit(report, output_format, sarif_file)
+    if sarif_file is not None:
+        raise InputError("--sarif-file applies to templates, plans and --base; use --format sarif for two policies")
     return _policy_pair(old, new, SubjectKind(kind), as_case, options, semantics, output_format, emit_smt2)
 
 
@@ -154,7 +164,12 @@ def _level(given: str | None, baseline: Baseline) -> str:
     return (given or baseline.fail_on or "error").lower()
 
 
-def _emit(report: GateReport, output_format: str) -> int:
+def _emit(report: GateReport, output_format: str, sarif_file: str | None) -> int:
+    if sarif_file is not None:
+        try:
+            Path(sarif_file).write_text(render_gate_sarif(report), encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {sarif_file}: {exc.strerror or exc}") from None
     render = {"json": render_gate_json, "sarif": render_gate_sarif}.get(output_format, render_gate_text)
     click.echo(render(report), nl=False)
     return {"pass": 0, "fail": 1, "unknown": EXIT_UNKNOWN}[report.verdict]
