@@ -125,6 +125,14 @@ def test_compare_reports_each_caller_that_reaches_the_backend_only_through_the_a
     code, body = query_json(capsys, EXAMPLE, f'compare callers and role of "{API}" method "GET /orders"')
     assert code == 1
     assert {(d["caller"], d["method"]) for d in body["differences"]} == {(ALICE, "GET /orders"), (CAROL, "GET /orders")}
+    by_caller = {d["caller"]: d for d in body["differences"]}
+    alice = by_caller[ALICE]
+    assert alice["direct_request"]["action"] == "lambda:InvokeFunction" and alice["direct_request"]["resource"] == FN
+    assert alice["direct_reason"] == "an explicit Deny applies"
+    assert [(s["sid"], s["effect"]) for s in alice["denied_by"]] == [("NeverTheFunctionDirectly", "Deny")]
+    carol = by_caller[CAROL]
+    assert carol["denied_by"] == [] and "no identity-based or resource-based policy allows" in carol["direct_reason"]
+    assert alice["through_api"]["kind"] == "gateway-role"
 
 
 def test_an_error_in_the_question_points_at_its_column(capsys: pytest.CaptureFixture[str]) -> None:

@@ -82,7 +82,15 @@ def render_json(result: Answer, world: World) -> str:
     body["paths"] = [path_to_dict(p, names) for p in result.paths]
     if result.differences:
         body["differences"] = [
-            {"caller": d.caller, "method": d.method, "direct": False, "through_api": path_to_dict(d.through_api, names)}
+            {
+                "caller": d.caller,
+                "method": d.method,
+                "direct": False,
+                "direct_request": d.direct_request,
+                "direct_reason": d.direct_reason,
+                "denied_by": [_statement(statement, label, names) for label, statement in d.denied_by],
+                "through_api": path_to_dict(d.through_api, names),
+            }
             for d in result.differences
         ]
     body["unknown"] = result.unknown
@@ -115,6 +123,15 @@ def render_text(result: Answer, world: World) -> str:
         lines.append(
             f"  difference: {difference.caller} may reach the backend of {difference.method} only through the API"
         )
+        if difference.direct_request is not None:
+            lines.append("    directly, no request is allowed (proved); for example this one is denied:")
+            lines += [f"      {line}" for line in request_lines(difference.direct_request)]
+        if difference.direct_reason:
+            lines.append(f"      reason: {difference.direct_reason}")
+        for label, statement in difference.denied_by:
+            sid = f" (Sid {statement.sid!r})" if statement.sid else ""
+            policy = names.get(id(statement), label)
+            lines.append(f"      denied by {statement.span}: {policy} statement {statement.index}{sid}: Deny")
     for reason in result.unknown:
         lines.append(f"  undecided: {reason}")
     for note in result.notes:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from iamproof.ast import Effect, Policy, Statement
-from iamproof.evaluate.decision import Decision, PolicySet, evaluate
+from iamproof.evaluate.decision import Decision, EvaluationResult, PolicySet, evaluate
 from iamproof.evaluate.matching import PrincipalMatch, action_matches, principal_match, resource_matches
 from iamproof.evaluate.request import PrincipalType, Request, RequestPrincipal
 from iamproof.evaluate.semantics import Semantics
@@ -89,6 +89,20 @@ class HopChecker:
         """Most hops that are allowed are allowed for the plainest request of their shape (the literal
         action and resource, no context beyond what the hop pins): the concrete evaluator tries that one
         before the solver is asked."""
+        explained = self.explain(hop)
+        if explained is None:
+            return None
+        document, result = explained
+        request = result.request
+        if result.decision is not Decision.ALLOW or not self._confirm(hop)(request):
+            return None
+        subject = Subject(hop.description, policy_set=hop.policies)
+        grants = tuple(granting_statements(subject, request, self.semantics))
+        return HopResult(hop, Verdict.SAT, Witness(request, document), grants)
+
+    def explain(self, hop: Hop) -> tuple[dict[str, Any], EvaluationResult] | None:
+        """The plainest request of the hop's shape and the concrete evaluator's decision on it: for a hop
+        that is not allowed, the statements (an explicit Deny) or the absence of an Allow that deny it."""
         template = hop.template
         principal = template.principal if template.principal is not None else hop.representative
         if principal is None or not hop.action or not hop.resource:
@@ -101,12 +115,7 @@ class HopChecker:
         if template.resource_account is not None:
             document["resource_account"] = template.resource_account
         document = template.complete(document)
-        request = request_from_document(document)
-        if not self._confirm(hop)(request):
-            return None
-        subject = Subject(hop.description, policy_set=hop.policies)
-        grants = tuple(granting_statements(subject, request, self.semantics))
-        return HopResult(hop, Verdict.SAT, Witness(request, document), grants)
+        return document, evaluate(hop.policies, request_from_document(document), self.semantics)
 
     def _confirm(self, hop: Hop) -> Callable[[Request], bool]:
         def confirm(request: Request) -> bool:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from iamproof.ast import Effect, Statement
 from iamproof.errors import InputError
 from iamproof.evaluate.semantics import DEFAULT_SEMANTICS, Semantics
 from iamproof.query.solver import Verdict
+from iamproof.world.hop import HopResult
 from iamproof.world.model import World, unqualified_function_arn
 from iamproof.world.paths import INVOKE, Path, Reachability
 from iamproof.world.query_ast import (
@@ -40,6 +43,9 @@ class Difference:
     method: str
     direct: Path | None  # the caller's own path to the backend, if any
     through_api: Path  # the caller's path through the API
+    direct_request: dict[str, Any] | None = None  # the caller's plainest direct request, which is denied
+    direct_reason: str = ""  # why the concrete evaluator denies it (or why the solver could not decide)
+    denied_by: tuple[tuple[str, Statement], ...] = ()  # the statements that deny it (explicit Deny)
 
 
 def answer(
@@ -199,7 +205,7 @@ def _compare(reach: Reachability, query: CompareQuery) -> Answer:
             if own is not None and own.verdict is Verdict.SAT:
                 equal += 1
                 continue
-            differences.append(Difference(path.principal, f"{method.verb} {method.path}", None, path))
+            differences.append(_difference(reach, path, f"{method.verb} {method.path}", own))
     result = Answer(text, "yes" if not differences and not reach.unknown else ("no" if differences else "unknown"))
     result.differences = differences
     result.paths = [d.through_api for d in differences]
@@ -207,6 +213,21 @@ def _compare(reach: Reachability, query: CompareQuery) -> Answer:
         f"{equal} caller(s) may also invoke the backend directly; {len(differences)} may only through the API"
     )
     return result
+
+
+def _difference(reach: Reachability, path: Path, method: str, own: HopResult | None) -> Difference:
+    """The caller reaches the backend through the method but not directly: the plain direct request and
+    the concrete evaluator's reason for denying it (proved for every request when the hop is UNSAT)."""
+    if own is None:
+        return Difference(path.principal, method, None, path, direct_reason="the caller has no IAM identity")
+    if own.verdict is Verdict.UNKNOWN:
+        return Difference(path.principal, method, None, path, direct_reason=f"undecided: {own.reason}")
+    explained = reach.checker.explain(own.hop)
+    if explained is None:
+        return Difference(path.principal, method, None, path, direct_reason="no request of this shape is allowed")
+    document, result = explained
+    denied = tuple((hit.ref.label, hit.statement) for hit in result.deciding if hit.statement.effect is Effect.DENY)
+    return Difference(path.principal, method, None, path, document, result.reason, denied)
 
 
 def _method_key(text: str) -> str:
