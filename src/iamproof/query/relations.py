@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
 import z3
 
+from iamproof.catalogue import actions_of
 from iamproof.cells.deadline import Deadline
 from iamproof.evaluate.request import Request
 from iamproof.evaluate.semantics import DEFAULT_SEMANTICS, Semantics
-from iamproof.query.session import Session, Witness
+from iamproof.query.session import Session, Witness, request_from_document
 from iamproof.query.solver import Verdict
 from iamproof.query.subjects import Subject, compile_subject
 from iamproof.smt.formula import Formula, Slot, conj, neg
@@ -87,7 +89,37 @@ class _Pair:
             if not actions and len(witnesses) > 1:
                 continue
             actions.append(self.session.block(outcome, (Slot.ACTION,)))
+        if witnesses and len(witnesses) < count:
+            witnesses += siblings(witnesses, count - len(witnesses), confirm)
         return DiffResult(Verdict.SAT if witnesses else Verdict.UNSAT, tuple(witnesses))
+
+
+SIBLINGS_TRIED = 400  # catalogue actions evaluated per witness
+
+
+def siblings(found: list[Witness], wanted: int, confirm: Callable[[Request], bool]) -> list[Witness]:
+    """More witnesses with other actions of the same services, each confirmed by the concrete evaluator.
+
+    The solver distinguishes actions only as far as the policies' patterns do: `s3:*` against `s3:GetObject`
+    leaves one class of other S3 actions, so blocking the first witness's class ends its search. Real
+    actions of that class are further distinct witnesses."""
+    used = {w.document["action"].lower() for w in found}
+    extra: list[Witness] = []
+    for witness in found:
+        service = str(witness.document["action"]).partition(":")[0].lower()
+        for name in actions_of(service)[:SIBLINGS_TRIED]:
+            action = f"{service}:{name}"
+            if action.lower() in used:
+                continue
+            document = {**witness.document, "action": action}
+            request = request_from_document(document)
+            if not confirm(request):
+                continue
+            used.add(action.lower())
+            extra.append(Witness(request, document))
+            if len(extra) == wanted:
+                return extra
+    return extra
 
 
 def check_equivalent(

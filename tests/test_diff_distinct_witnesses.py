@@ -1,0 +1,55 @@
+"""check_no_new_access returns up to max_witnesses distinct requests even when the policies' patterns leave
+only one class of new actions (`s3:*` against `s3:GetObject`): the other witnesses are real catalogue actions
+of that class, each confirmed by the concrete evaluator."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from iamproof.catalogue import action_exists
+from iamproof.evaluate.decision import PolicyKind
+from iamproof.evaluate.semantics import DEFAULT_SEMANTICS
+from iamproof.parsing.documents import parse_policy_text
+from iamproof.query.relations import check_no_new_access
+from iamproof.query.solver import Verdict
+from iamproof.query.subjects import Subject
+
+
+def subject(label: str, *statements: dict[str, Any]) -> Subject:
+    text = json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+    return Subject(label, policy=parse_policy_text(text, label), kind=PolicyKind.IDENTITY)
+
+
+def test_one_class_of_new_actions_still_gives_five_distinct_witnesses() -> None:
+    old = subject("old", {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"})
+    new = subject("new", {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"})
+    result = check_no_new_access(old, new, max_witnesses=5)
+    assert result.verdict is Verdict.SAT
+    actions = [w.request.action for w in result.witnesses]
+    assert len(actions) == 5 and len({a.lower() for a in actions}) == 5
+    for witness in result.witnesses:
+        service, _, name = witness.request.action.partition(":")
+        assert service == "s3" and action_exists(service, name)
+        assert new.allows(witness.request, DEFAULT_SEMANTICS) and not old.allows(witness.request, DEFAULT_SEMANTICS)
+    assert "s3:GetObject" not in actions
+
+
+def test_siblings_respect_a_deny_carve_out() -> None:
+    """Every sibling is checked against both policies: the Deny's actions never appear."""
+    old = subject("old", {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+    new = subject(
+        "new",
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+        {"Effect": "Deny", "Action": ["s3:A*", "s3:B*", "s3:C*"], "Resource": "*"},
+    )
+    result = check_no_new_access(old, new, max_witnesses=5)
+    assert len(result.witnesses) == 5
+    assert all(not w.request.action.split(":")[1].startswith(("A", "B", "C")) for w in result.witnesses)
+
+
+def test_no_sibling_when_only_one_action_is_new() -> None:
+    old = subject("old", {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+    new = subject("new", {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*"})
+    result = check_no_new_access(old, new, max_witnesses=5)
+    assert {w.request.action for w in result.witnesses} == {"s3:PutObject"}  # other resources, no other action
