@@ -19,7 +19,7 @@ from iamproof.query.template import RequestTemplate
 from tests.symbolic.strategies import policy_sets, requests
 
 LONG = os.environ.get("IAMPROOF_LONG") == "1"
-EXAMPLES = 100_000 if LONG else 400
+EXAMPLES = 100_000 if LONG else 2_000
 
 
 def _policy_set(raw: dict[str, Any]) -> PolicySet:
