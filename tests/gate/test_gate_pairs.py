@@ -208,3 +208,17 @@ def test_an_undecided_comparison_exits_3(
     assert (code, err) == (3, "")
     assert out.startswith("UNKNOWN: 1 comparison(s) could not be decided")
     assert f"undecided: {new}: OrdersFunctionRole/OrdersFunctionRolePolicy1: solver timeout after 0.1 s" in out
+
+
+def test_cloudformation_json_without_new_grant_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Splitting a statement's resources and narrowing the boundary grants nothing new."""
+    text = fixture_text("cfn_users.json")
+    new_text = text.replace(
+        '"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]',
+        '"Statement": [{"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"}]',
+    )
+    assert new_text != text
+    old, new = pair(tmp_path, "cfn_users.json", new_text)
+    code, body = diff_json(capsys, old, new, "--parameter", "Env=dev")
+    assert (code, body["result"], body["findings"]) == (0, "pass", [])
+    assert body["files"][0]["compared"] == 1
