@@ -105,7 +105,7 @@ def test_sam_function_role_events_and_api():
     ]
     assert private.policy is not None and private.policy.statements[0].span.line == 12
     kinds = {p.text.split("-")[1] for p in world.placeholders}
-    assert {"SamPolicyTemplate", "SamResourcePolicy", "ManagedPolicy"} <= kinds
+    assert {"SamResourcePolicy", "ManagedPolicy"} <= kinds and "SamPolicyTemplate" not in kinds
 
 
 def test_json_template_users_groups_boundary_and_conditions():
@@ -169,3 +169,37 @@ def test_malformed_policy_in_template_points_at_its_line(tmp_path):
     with pytest.raises(InputError) as caught:
         load_template(str(path))
     assert caught.value.span is not None and caught.value.span.line == 7
+
+
+def test_sam_policy_templates_are_expanded(tmp_path):
+    """DynamoDBCrudPolicy becomes the statements SAM gives the role, its TableName resolved (here a Ref to a
+    parameter), at the line of the policy-template entry; an unknown template or a missing parameter is a
+    placeholder, never a silent drop."""
+    path = tmp_path / "sam.yaml"
+    path.write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Parameters:\n  Table: {Type: String, Default: orders}\n"
+        "Resources:\n"
+        "  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Handler: i.h\n      Runtime: python3.12\n      Policies:\n"
+        "        - DynamoDBCrudPolicy:\n            TableName: !Ref Table\n"
+        "        - SQSPollerPolicy: {}\n"
+        "        - NoSuchPolicy: {X: 1}\n"
+        "        - AMIDescribePolicy: {}\n",
+        encoding="utf-8",
+    )
+    world = load_template(str(path), account="111122223333", region="eu-west-1")
+    role = next(r for r in world.roles if r.name.endswith("FnRole"))
+    by_name = {p.name: p.policy for p in role.policies}
+    crud = by_name["FnRolePolicy0"]
+    statement = crud.statements[0]
+    assert statement.span.line == 11
+    assert "dynamodb:PutItem" in [a.text for a in statement.action.items]
+    assert [r.text for r in statement.resource.items] == [
+        "arn:aws:dynamodb:eu-west-1:111122223333:table/orders",
+        "arn:aws:dynamodb:eu-west-1:111122223333:table/orders/index/*",
+    ]
+    assert "FnRolePolicy3" in by_name  # a template without parameters
+    reasons = {p.text: p.reason for p in world.placeholders if "SamPolicyTemplate" in p.text}
+    assert any("missing the parameter(s) QueueName" in r for r in reasons.values())
+    assert any("NoSuchPolicy is not a SAM policy template" in r for r in reasons.values())

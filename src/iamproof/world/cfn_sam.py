@@ -26,6 +26,7 @@ from iamproof.world.lambda_permission import PermissionFields, permission_statem
 from iamproof.world.model import IAM_CALLER_CREDENTIALS, Integration, Method
 from iamproof.world.nodes import array, member, obj, string, text, texts
 from iamproof.world.policy_nodes import policy_from_node
+from iamproof.world.sam_policy_templates import TemplateError, expand_policy_template
 
 BASIC_EXECUTION = "arn:{partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 _PATH_PARAMETER = re.compile(r"\{[^}]*\}")
@@ -144,8 +145,19 @@ def _function_policy(template: Template, role: PrincipalDraft, logical: str, ent
             role.policies.append(named)
     elif isinstance(entry, JObject) and len(entry.members) == 1:
         name = entry.members[0].key
-        draft.log.add("SamPolicyTemplate", name, f"SAM policy template {name} of {logical} is not expanded", entry.span)
-        draft.note(f"{entry.span}: SAM policy template {name} is not expanded; {logical} is modelled without it")
+        try:
+            document = expand_policy_template(name, entry.members[0].value, entry.span)
+        except TemplateError as exc:
+            draft.log.add("SamPolicyTemplate", name, f"{exc}; {logical} is modelled without it", entry.span)
+            draft.note(f"{entry.span}: {exc}; {logical} is modelled without it")
+            return
+        resolved = template.resolver.resolve(document) or document
+        wrapped = obj(
+            [("PolicyName", string(f"{logical}Policy{index}", entry.span)), ("PolicyDocument", resolved)], entry.span
+        )
+        named = inline_policy(template, logical, wrapped, index)
+        if named is not None:
+            role.policies.append(named)
     else:
         draft.log.add("SamPolicy", str(index), f"policy {index} of {logical} is not recognised", entry.span)
 
