@@ -21,7 +21,7 @@ from iamproof.query.solver import Outcome, Verdict, check, to_smt2
 from iamproof.smt.decode import decode_request
 from iamproof.smt.domains import ACTION_CHARS
 from iamproof.smt.encode import Encoder
-from iamproof.smt.formula import Formula, Slot
+from iamproof.smt.formula import Formula, Slot, StrVar
 from iamproof.smt.keys import KeyInfo
 from iamproof.smt.wellformed import all_constraints
 
@@ -107,10 +107,10 @@ class Session:
                 continue
             return outcome, self._witness(document, request, confirm)
 
-    def _realize(self, model: z3.ModelRef) -> dict[Slot, str] | None:
+    def _realize(self, model: z3.ModelRef) -> dict[StrVar, str] | None:
         """For each lazy slot, a value with the signature the model proposes; None after adding a lemma
         that excludes a proposal no value has."""
-        values: dict[Slot, str] = {}
+        values: dict[StrVar, str] = {}
         for slot, domain in self.encoder.lazy.items():
             matches = self.encoder.lazy_vars[slot]
             positive = frozenset(i for i, m in enumerate(matches) if z3.is_true(model.eval(m, model_completion=True)))

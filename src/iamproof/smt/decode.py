@@ -16,14 +16,14 @@ from iamproof.cells.partition import Cell
 from iamproof.evaluate.request import PrincipalType
 from iamproof.smt.domains import CellDomain
 from iamproof.smt.encode import PRINCIPAL_KINDS, Encoder
-from iamproof.smt.formula import KeySlot, Slot
+from iamproof.smt.formula import KeySlot, Slot, StrVar
 from iamproof.smt.keys import KeyType
 from iamproof.smt.realistic import filled_patterns, filled_template, first_member, signature
 
 _FRESH_BINARY = b"iamproof-other"
 
 
-def decode_request(encoder: Encoder, model: z3.ModelRef, realized: dict[Slot, str] | None = None) -> dict[str, Any]:
+def decode_request(encoder: Encoder, model: z3.ModelRef, realized: dict[StrVar, str] | None = None) -> dict[str, Any]:
     """The request a model describes, as the `request` object of a case file. `realized`: for the slots
     the encoder keeps lazy, a value with the signature the model gives them."""
     kind = PRINCIPAL_KINDS[_int(model, encoder.kind) % len(PRINCIPAL_KINDS)]
@@ -35,7 +35,7 @@ def decode_request(encoder: Encoder, model: z3.ModelRef, realized: dict[Slot, st
         "resource": _cell_string(encoder, model, Slot.RESOURCE, action, realized),
         "resource_account": _string(encoder, model, Slot.RESOURCE_ACCOUNT),
     }
-    context = _context(encoder, model)
+    context = _context(encoder, model, realized)
     if context:
         request["context"] = context
     return request
@@ -79,7 +79,7 @@ def _principal(encoder: Encoder, model: z3.ModelRef, kind: PrincipalType) -> Any
     return {key: s(Slot.PRINCIPAL_VALUE)}
 
 
-def _cell_string(encoder: Encoder, model: z3.ModelRef, slot: Slot, action: str, realized: dict[Slot, str]) -> str:
+def _cell_string(encoder: Encoder, model: z3.ModelRef, slot: Slot, action: str, realized: dict[StrVar, str]) -> str:
     domain = encoder.cells.get(slot)
     if slot in realized:
         domain = encoder.lazy[slot]
@@ -120,12 +120,12 @@ def _with_account(domain: CellDomain, cell: Cell, text: str, account: str) -> st
     return ":".join(parts)
 
 
-def _context(encoder: Encoder, model: z3.ModelRef) -> dict[str, Any]:
+def _context(encoder: Encoder, model: z3.ModelRef, realized: dict[StrVar, str]) -> dict[str, Any]:
     values: dict[str, list[Any]] = {}
     for slot, present in sorted(encoder.present.items(), key=lambda item: (item[0].key, item[0].element)):
         if not z3.is_true(model.eval(present, model_completion=True)):
             continue
-        values.setdefault(slot.key, []).append(_value(encoder, model, slot))
+        values.setdefault(slot.key, []).append(_value(encoder, model, slot, realized))
     context: dict[str, Any] = {}
     for key, items in values.items():
         info = encoder.keys.get(key)
@@ -134,8 +134,15 @@ def _context(encoder: Encoder, model: z3.ModelRef) -> dict[str, Any]:
     return context
 
 
-def _value(encoder: Encoder, model: z3.ModelRef, slot: KeySlot) -> Any:
+def _value(encoder: Encoder, model: z3.ModelRef, slot: KeySlot, realized: dict[StrVar, str]) -> Any:
     kind = encoder.key_type(slot)
+    if slot in realized:
+        return realized[slot]
+    if slot in encoder.cells:
+        domain = encoder.cells[slot]
+        cell = domain.cells[_int(model, encoder.cell_vars[slot])]
+        candidates = itertools.chain(filled_patterns(domain, cell, arn=True), filled_patterns(domain, cell, arn=False))
+        return first_member(domain, cell, candidates) or cell.witnesses[0]
     if kind is KeyType.STRING:
         return _string(encoder, model, slot)
     value = model.eval(encoder.typed_value(slot), model_completion=True)

@@ -1,4 +1,4 @@
-"""Cell domains for the action and the resource: the patterns on each, partitioned into cells."""
+"""Cell domains for the action, the resource and context keys: the patterns on each, partitioned into cells."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from iamproof.cells.deadline import NO_DEADLINE, Deadline
 from iamproof.cells.glob_automaton import COLON, AnyChar, AnyRun, CharSet, GlobAutomaton, Unit, compile_glob
 from iamproof.cells.partition import DEFAULT_MAX_STATES, Cell, Partition, PartitionTooLarge, partition
 from iamproof.patterns import Glob, Wild, parse_glob, split_at_colons
-from iamproof.smt.formula import MatchMode, Slot
+from iamproof.smt.formula import KeySlot, MatchMode, Slot
 from iamproof.smt.keys import Unsupported
 
 ACTION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.:")
@@ -22,7 +22,7 @@ _NOT_SERVICE = frozenset("_.:")
 class CellDomain:
     """A string variable abstracted into the cells of its patterns."""
 
-    slot: Slot
+    slot: Slot | KeySlot
     automata: list[GlobAutomaton] = field(default_factory=list)
     index: dict[tuple[Glob, MatchMode], int] = field(default_factory=dict)
     accounts: dict[str, int] = field(default_factory=dict)  # resource: account literal -> automaton
@@ -49,50 +49,82 @@ class CellDomain:
 
 
 Globs = set[tuple[Glob, MatchMode]] | frozenset[tuple[Glob, MatchMode]]
-_RECENT: OrderedDict[tuple[Slot, frozenset[tuple[Glob, MatchMode]]], CellDomain] = OrderedDict()
-_TOO_LARGE: OrderedDict[tuple[Slot, frozenset[tuple[Glob, MatchMode]]], bool] = OrderedDict()
-RECENT_DOMAINS = 8
+DomainKey = tuple[Slot | str, frozenset[tuple[Glob, MatchMode]]]
+RECENT_DOMAINS = 8  # per kind: action and resource domains, and (apart) context-key domains
+RECENT_CONTEXT_DOMAINS = 256  # a query may have dozens of small context-key domains
+_RECENT: dict[bool, OrderedDict[DomainKey, CellDomain]] = {False: OrderedDict(), True: OrderedDict()}
+_TOO_LARGE: dict[bool, OrderedDict[DomainKey, bool]] = {False: OrderedDict(), True: OrderedDict()}
+
+
+def _key(slot: Slot | KeySlot, globs: Globs) -> DomainKey:
+    """Context keys with the same patterns (the elements of a multivalued key) share one domain."""
+    return (slot if isinstance(slot, Slot) else "context", frozenset(globs))
+
+
+def _limit(context: bool) -> int:
+    return RECENT_CONTEXT_DOMAINS if context else RECENT_DOMAINS
 
 
 def cell_domain(
-    slot: Slot, globs: Globs, deadline: Deadline = NO_DEADLINE, max_states: int = DEFAULT_MAX_STATES
+    slot: Slot | KeySlot, globs: Globs, deadline: Deadline = NO_DEADLINE, max_states: int = DEFAULT_MAX_STATES
 ) -> CellDomain:
-    """The cell domain of the action or the resource; the last few are kept, so that queries over the same
-    policies (both directions of an equivalence, a diff after an equivalence) partition once."""
-    key = (slot, frozenset(globs))
-    if key in _TOO_LARGE:
-        _TOO_LARGE.move_to_end(key)
+    """The cell domain of the action, the resource or a context key; the last few are kept (context-key
+    domains in a cache of their own, so that their number does not push out the action and the resource),
+    so that queries over the same policies (both directions of an equivalence, a diff after an
+    equivalence) partition once."""
+    key, context = _key(slot, globs), isinstance(slot, KeySlot)
+    too_large, recent = _TOO_LARGE[context], _RECENT[context]
+    if key in too_large:
+        too_large.move_to_end(key)
         raise PartitionTooLarge("the partition of these patterns passed its budget in an earlier query")
-    domain = _RECENT.get(key)
+    domain = recent.get(key)
     if domain is None:
         domain = domain_automata(slot, globs)
         alphabet = ACTION_CHARS.__contains__ if slot is Slot.ACTION else None
         domain.partition = partition(
             domain.automata, alphabet=alphabet, required=[0], deadline=deadline, max_states=max_states
         )
-        _RECENT[key] = domain
-        while len(_RECENT) > RECENT_DOMAINS:
-            _RECENT.popitem(last=False)
-    _RECENT.move_to_end(key)
+        recent[key] = domain
+        while len(recent) > _limit(context):
+            recent.popitem(last=False)
+    recent.move_to_end(key)
     return domain
 
 
-def remember_too_large(slot: Slot, globs: Globs) -> None:
+def remember_too_large(slot: Slot | KeySlot, globs: Globs) -> None:
     """The partition of these patterns passed its budget: later queries over them skip the attempt."""
-    _TOO_LARGE[(slot, frozenset(globs))] = True
-    while len(_TOO_LARGE) > RECENT_DOMAINS:
-        _TOO_LARGE.popitem(last=False)
+    context = isinstance(slot, KeySlot)
+    too_large = _TOO_LARGE[context]
+    too_large[_key(slot, globs)] = True
+    while len(too_large) > _limit(context):
+        too_large.popitem(last=False)
 
 
 def forget_domains() -> None:
     """Drops the recent domains (tests that change the partition budget)."""
-    _RECENT.clear()
-    _TOO_LARGE.clear()
+    for context in (False, True):
+        _RECENT[context].clear()
+        _TOO_LARGE[context].clear()
 
 
-def domain_automata(slot: Slot, globs: Globs) -> CellDomain:
+def domain_automata(slot: Slot | KeySlot, globs: Globs) -> CellDomain:
     """The automata of a domain (automaton 0 is the domain's shape, which every value matches), unpartitioned."""
-    return _action_automata(globs) if slot is Slot.ACTION else _resource_automata(globs)
+    if slot is Slot.ACTION:
+        return _action_automata(globs)
+    if slot is Slot.RESOURCE:
+        return _resource_automata(globs)
+    return _context_automata(slot, globs)
+
+
+def _context_automata(slot: Slot | KeySlot, globs: Globs) -> CellDomain:
+    """A context key's value: non-empty (a request reads "" as absent), matched in each pattern's mode."""
+    domain = CellDomain(slot)
+    domain.automata.append(_non_empty())
+    for glob, mode in sorted(globs, key=repr):
+        domain.index[(glob, mode)] = len(domain.automata)
+        ignore_case = mode is MatchMode.IGNORE_CASE
+        domain.automata.append(compile_glob(glob, ignore_case=ignore_case, arn=mode is MatchMode.ARN))
+    return domain
 
 
 def _action_automata(globs: Globs) -> CellDomain:

@@ -1,4 +1,5 @@
-"""Formulas → Z3 terms. Actions and resources become cell ids; other strings are Z3 strings;
+"""Formulas → Z3 terms. Actions, resources and string context keys matched only against constant patterns
+(with a wildcard, case folding or ARN components among them) become cell ids; other strings are Z3 strings;
 numbers and dates scaled integers; IP addresses 128-bit vectors."""
 
 from __future__ import annotations
@@ -55,25 +56,25 @@ class Encoder:
     keys: dict[str, KeyInfo]
     deadline: Deadline = NO_DEADLINE
     atoms: AtomIndex = field(init=False)
-    cells: dict[Slot, CellDomain] = field(init=False, default_factory=dict)
+    cells: dict[StrVar, CellDomain] = field(init=False, default_factory=dict)
     strings: dict[StrVar, z3.SeqRef] = field(init=False, default_factory=dict)
     present: dict[KeySlot, z3.BoolRef] = field(init=False, default_factory=dict)
     typed: dict[KeySlot, z3.ExprRef] = field(init=False, default_factory=dict)
     scales: dict[KeySlot, int] = field(init=False, default_factory=dict)
     binaries: dict[KeySlot, list[bytes]] = field(init=False, default_factory=dict)
     ipv6: dict[KeySlot, z3.BoolRef] = field(init=False, default_factory=dict)
-    cell_vars: dict[Slot, z3.ArithRef] = field(init=False, default_factory=dict)
+    cell_vars: dict[StrVar, z3.ArithRef] = field(init=False, default_factory=dict)
     kind: z3.ArithRef = field(init=False)
     _memo: dict[int, tuple[Formula, z3.BoolRef]] = field(init=False, default_factory=dict)
     tag: str = field(init=False)
     ctx: z3.Context = field(init=False, repr=False)  # one context per query: answers do not depend on history
-    string_slots: dict[Slot, str] = field(init=False, default_factory=dict)  # cell candidates kept as strings
-    lazy: dict[Slot, CellDomain] = field(init=False, default_factory=dict)  # automata, realized per signature
-    lazy_vars: dict[Slot, list[z3.BoolRef]] = field(init=False, default_factory=dict)  # "matches automaton i"
+    string_slots: dict[StrVar, str] = field(init=False, default_factory=dict)  # cell candidates kept as strings
+    lazy: dict[StrVar, CellDomain] = field(init=False, default_factory=dict)  # automata, realized per signature
+    lazy_vars: dict[StrVar, list[z3.BoolRef]] = field(init=False, default_factory=dict)  # "matches automaton i"
     constraints: dict[str, list[z3.BoolRef]] = field(init=False, default_factory=dict)  # built once, by name
     _nodes: int = field(init=False, default=0)
     _regexes: dict[tuple[Glob, bool, bool], z3.ReRef] = field(init=False, default_factory=dict)
-    _cell_sets: dict[tuple[Slot, tuple[int, ...]], z3.BoolRef] = field(init=False, default_factory=dict)
+    _cell_sets: dict[tuple[StrVar, tuple[int, ...]], z3.BoolRef] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.ctx = z3.Context()
@@ -83,8 +84,20 @@ class Encoder:
         for slot in CELL_CANDIDATES:
             if slot not in self.atoms.entangled:
                 self._plan_cells(slot)
+        for var, globs in sorted(self.atoms.globs.items(), key=lambda item: repr(item[0])):
+            if isinstance(var, KeySlot) and self._context_cells(var, globs):
+                self._plan_cells(var)
 
-    def _plan_cells(self, slot: Slot) -> None:
+    def _context_cells(self, slot: KeySlot, globs: set[tuple[Glob, MatchMode]]) -> bool:
+        """A string context key gets cells when it is only matched against constant patterns and one of
+        them needs more than string equality (a wildcard, case folding, ARN components); a key compared
+        only with literals stays a Z3 string (equality with constants is cheap for the solver, and was
+        measured slower as cells)."""
+        if slot in self.atoms.entangled or self.key_type(slot) is not KeyType.STRING:
+            return False
+        return any(mode is not MatchMode.PLAIN or not all(isinstance(p, str) for p in glob) for glob, mode in globs)
+
+    def _plan_cells(self, slot: StrVar) -> None:
         """Cells for `slot`, unless its partition passes its budget (a share of the time left, a number of
         automaton states): then one Boolean per pattern, whose values the session realizes one signature at
         a time (`lazy`). Patterns that need more than automata can say (a wildcard in an ARN's account)
@@ -98,15 +111,15 @@ class Encoder:
             return
         except (PartitionTooLarge, OutOfTime) as exc:
             if self.deadline.expired():
-                raise Unsupported(f"{slot.value} patterns: {exc}") from exc
+                raise Unsupported(f"{_name(slot)} patterns: {exc}") from exc
             remember_too_large(slot, globs)
             domain = domain_automata(slot, globs)
             self.lazy[slot] = domain
-            names = (f"{self.tag}.{slot.value}.matches[{i}]" for i in range(len(domain.automata)))
+            names = (f"{self.tag}.{_name(slot)}.matches[{i}]" for i in range(len(domain.automata)))
             self.lazy_vars[slot] = [z3.Bool(name, self.ctx) for name in names]
             return
         self.cells[slot] = domain
-        self.cell_vars[slot] = z3.Int(f"{self.tag}.{slot.value}.cell", self.ctx)
+        self.cell_vars[slot] = z3.Int(f"{self.tag}.{_name(slot)}.cell", self.ctx)
 
     # --- variables ---------------------------------------------------------------------------------
 
@@ -213,9 +226,9 @@ class Encoder:
 
     def _match(self, node: Match) -> z3.BoolRef:
         var = node.term.variable
-        if isinstance(var, Slot) and var in self.cells:
+        if var is not None and var in self.cells:
             return self._cell_set(var, tuple(self.cells[var].cells_matching(node.glob, node.mode)))
-        if isinstance(var, Slot) and var in self.lazy:
+        if var is not None and var in self.lazy:
             return self.lazy_vars[var][self.lazy[var].index[(node.glob, node.mode)]]
         term = self.term(node.term)
         literal = all(isinstance(p, str) for p in node.glob)
@@ -224,7 +237,7 @@ class Encoder:
         regex = self.regex(node.glob, node.mode is MatchMode.IGNORE_CASE, node.mode is MatchMode.ARN)
         return z3.InRe(term, regex)
 
-    def _cell_set(self, slot: Slot, cells: tuple[int, ...]) -> z3.BoolRef:
+    def _cell_set(self, slot: StrVar, cells: tuple[int, ...]) -> z3.BoolRef:
         """The cell variable is one of `cells`: runs of consecutive ids become ranges; shared by patterns
         with the same cells."""
         key = (slot, cells)
@@ -282,6 +295,10 @@ class Encoder:
             low = width - network.prefixlen
             prefix_ok = z3.Extract(high, low, value) == (bits >> low)
         return z3.And(v6 if network.version == 6 else z3.Not(v6), prefix_ok)
+
+
+def _name(var: StrVar) -> str:
+    return var.value if isinstance(var, Slot) else f"{var.key}[{var.element}]"
 
 
 def _junction(make: Callable[..., z3.Ast], args: list[z3.BoolRef]) -> z3.BoolRef:

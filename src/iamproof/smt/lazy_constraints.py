@@ -28,6 +28,8 @@ def _lazy_constraints(encoder: Encoder) -> list[z3.BoolRef]:
     for slot, domain in encoder.lazy.items():
         matches = encoder.lazy_vars[slot]
         out.append(matches[0])
+        if not isinstance(slot, Slot):
+            continue  # context keys: patterns in several modes (ignoring case, per ARN component)
         for end in ("head", "tail"):
             out += _literal_ends(encoder, slot, domain, end)
         out += _components(encoder, slot, domain)

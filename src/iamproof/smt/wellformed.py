@@ -77,7 +77,8 @@ def context_constraints(encoder: Encoder, resource_account: bool = True) -> list
     `resource_account`, carries the resource account in its ARN); typed values in range."""
     out: list[z3.BoolRef] = []
     for slot in list(encoder.present):
-        if encoder.key_type(slot) is KeyType.STRING:
+        abstract = slot in encoder.cells or slot in encoder.lazy  # non-empty by the domain's shape
+        if encoder.key_type(slot) is KeyType.STRING and not abstract:
             encoder.string(slot)
     for var, value in encoder.strings.items():
         if isinstance(var, KeySlot):
