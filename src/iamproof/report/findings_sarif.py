@@ -58,18 +58,24 @@ def sarif_location(file: str, span: Span) -> dict[str, Any]:
     return {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(file)}, "region": _region(span)}}
 
 
-def _rule(rule: Rule) -> dict[str, Any]:
-    properties: dict[str, Any] = {"severity": rule.severity.value}
-    if rule.severity is Severity.SECURITY_WARNING:
-        properties.update({"tags": ["security"], "security-severity": "7.0"})
+def sarif_rule(code: str, severity: Severity, short: str, full: str, security: str | None) -> dict[str, Any]:
+    """A SARIF reporting descriptor; `security` is the `security-severity` score of security rules."""
+    properties: dict[str, Any] = {"severity": severity.value}
+    if security is not None:
+        properties.update({"tags": ["security"], "security-severity": security})
     return {
-        "id": rule.code,
-        "name": rule.code.title().replace("_", ""),
-        "shortDescription": {"text": rule.short},
-        "fullDescription": {"text": rule.full},
-        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "id": code,
+        "name": code.title().replace("_", ""),
+        "shortDescription": {"text": short},
+        "fullDescription": {"text": full},
+        "defaultConfiguration": {"level": LEVELS[severity]},
         "properties": properties,
     }
+
+
+def _rule(rule: Rule) -> dict[str, Any]:
+    security = "7.0" if rule.severity is Severity.SECURITY_WARNING else None
+    return sarif_rule(rule.code, rule.severity, rule.short, rule.full, security)
 
 
 def _result(report: DocumentReport, item: Finding) -> dict[str, Any]:

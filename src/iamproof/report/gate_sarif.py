@@ -12,24 +12,15 @@ from typing import Any
 
 from iamproof.gate.findings import GATE_RULES, GateFinding, GateRule
 from iamproof.gate.run import GateReport
-from iamproof.report.findings_sarif import LEVELS, SCHEMA, artifact_uri, sarif_location, tool_version
+from iamproof.report.findings_sarif import LEVELS, SCHEMA, artifact_uri, sarif_location, sarif_rule, tool_version
 from iamproof.report.query import witness_to_dict
 
 _RULE_INDEX = {code: index for index, code in enumerate(GATE_RULES)}
 
 
 def _rule(rule: GateRule) -> dict[str, Any]:
-    properties: dict[str, Any] = {"severity": rule.severity.value}
-    if rule.code in ("NEW_ACCESS", "NEW_ATTACHMENT", "BOUNDARY_REMOVED"):
-        properties.update({"tags": ["security"], "security-severity": "8.0"})
-    return {
-        "id": rule.code,
-        "name": rule.code.title().replace("_", ""),
-        "shortDescription": {"text": rule.short},
-        "fullDescription": {"text": rule.full},
-        "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": properties,
-    }
+    security = "8.0" if rule.code in ("NEW_ACCESS", "NEW_ATTACHMENT", "BOUNDARY_REMOVED") else None
+    return sarif_rule(rule.code, rule.severity, rule.short, rule.full, security)
 
 
 def _result(finding: GateFinding) -> dict[str, Any]:

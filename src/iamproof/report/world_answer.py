@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from iamproof.ast import Statement
-from iamproof.report.query import request_lines
+from iamproof.report.query import StatementRef, request_lines, statement_to_dict
 from iamproof.world.hop import HopResult
 from iamproof.world.model import World
 from iamproof.world.paths import Path
@@ -46,15 +46,7 @@ def statement_names(world: World) -> dict[int, str]:
 
 
 def _statement(statement: Statement, label: str, names: dict[int, str]) -> dict[str, Any]:
-    return {
-        "policy": names.get(id(statement), label),
-        "statement": statement.index,
-        "sid": statement.sid,
-        "effect": statement.effect.value,
-        "file": statement.span.file,
-        "line": statement.span.line,
-        "column": statement.span.column,
-    }
+    return statement_to_dict(StatementRef(names.get(id(statement), label), statement))
 
 
 def step_to_dict(step: HopResult, names: dict[int, str]) -> dict[str, Any]:

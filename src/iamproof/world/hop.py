@@ -94,7 +94,8 @@ class HopChecker:
             return None
         document, result = explained
         request = result.request
-        if result.decision is not Decision.ALLOW or not self._confirm(hop)(request):
+        fits = hop.template.fits(request) and (hop.extra_check is None or hop.extra_check(request))
+        if result.decision is not Decision.ALLOW or not fits:
             return None
         subject = Subject(hop.description, policy_set=hop.policies)
         grants = tuple(granting_statements(subject, request, self.semantics))
