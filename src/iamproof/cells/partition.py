@@ -110,43 +110,54 @@ class _Found:
 
 
 @dataclass(frozen=True)
-class _Literals:
-    """The patterns without wildcards, walked as one trie instead of one automaton each."""
+class _Heads:
+    """The literal heads of the patterns (the text before their first wildcard), walked as one trie.
 
-    next_chars: dict[str, frozenset[str]]  # every prefix of a literal -> the characters that extend it
-    ends: dict[str, tuple[int, ...]]  # literal text -> the patterns that are exactly it
+    A pattern without wildcards is all head: it matches where the walk's text equals it. A pattern with
+    wildcards joins the product state only once the text has read its head (until then its state is
+    determined by the text), so that patterns that share a prefix such as `arn:aws:s3:::` cost nothing
+    while the walk is in that prefix, and patterns whose head the text left are never stepped.
+    """
+
+    next_chars: dict[str, frozenset[str]]  # every prefix of a head -> the characters that extend it
+    ends: dict[str, tuple[int, ...]]  # literal text -> the patterns without wildcards that are exactly it
+    joins: dict[str, tuple[tuple[int, int], ...]]  # head -> (pattern, NFA mask after the head)
 
     @staticmethod
-    def of(automata: Sequence[GlobAutomaton]) -> tuple[_Literals, list[int]]:
-        """The literals among `automata`, and the indices of the other automata."""
+    def of(automata: Sequence[GlobAutomaton]) -> _Heads:
         next_chars: dict[str, set[str]] = {}
         ends: dict[str, list[int]] = {}
-        others: list[int] = []
+        joins: dict[str, list[tuple[int, int]]] = {}
         for index, automaton in enumerate(automata):
-            text = _literal_text(automaton)
-            if text is None:
-                others.append(index)
-                continue
-            ends.setdefault(text, []).append(index)
-            for length in range(len(text) + 1):
-                chars = next_chars.setdefault(text[:length], set())
-                if length < len(text):
-                    chars.add(text[length])
-        frozen = {prefix: frozenset(chars) for prefix, chars in next_chars.items()}
-        return _Literals(frozen, {text: tuple(indices) for text, indices in ends.items()}), others
+            head = _head(automaton)
+            if len(head) == len(automaton.units):
+                ends.setdefault(head, []).append(index)
+            else:
+                mask = automaton.normal(automaton.closures[len(head)])
+                joins.setdefault(head, []).append((index, mask))
+            for length in range(len(head) + 1):
+                chars = next_chars.setdefault(head[:length], set())
+                if length < len(head):
+                    chars.add(head[length])
+        return _Heads(
+            {prefix: frozenset(chars) for prefix, chars in next_chars.items()},
+            {text: tuple(indices) for text, indices in ends.items()},
+            {head: tuple(entries) for head, entries in joins.items()},
+        )
 
 
-def _literal_text(automaton: GlobAutomaton) -> str | None:
+def _head(automaton: GlobAutomaton) -> str:
+    """The characters of the automaton's leading single-character units."""
     chars: list[str] = []
     for unit in automaton.units:
         if not isinstance(unit, CharSet) or len(unit.chars) != 1:
-            return None
+            break
         chars.extend(unit.chars)
     return "".join(chars)
 
 
 WalkState = tuple[str | None, ProductState]
-"""The literal prefix read so far (None once no literal can match), and the other automata's states."""
+"""The head prefix read so far (None once the text is a prefix of no head), and the joined automata's states."""
 
 
 @dataclass
@@ -157,15 +168,13 @@ class _Walk:
     max_states: int
     deadline: Deadline
     found: dict[frozenset[int], _Found] = field(default_factory=dict)
-    literals: _Literals = field(init=False)
-    others: list[int] = field(init=False)
+    heads: _Heads = field(init=False)
 
     def __post_init__(self) -> None:
-        self.literals, self.others = _Literals.of(self.automata)
+        self.heads = _Heads.of(self.automata)
 
     def run(self) -> None:
-        wild: ProductState = tuple((i, self.automata[i].start) for i in self.others if self.automata[i].start)
-        start: WalkState = ("" if self.literals.ends else None, wild)
+        start: WalkState = self._joined("", ())
         seen = {start}
         queue: deque[tuple[WalkState, str, bool]] = deque([(start, "", False)])
         visited = 0
@@ -189,7 +198,7 @@ class _Walk:
         prefix, wild = state
         accepted = [i for i, mask in wild if self.automata[i].accepts_at(mask)]
         if prefix is not None:
-            accepted += self.literals.ends.get(prefix, ())
+            accepted += self.heads.ends.get(prefix, ())
         return frozenset(accepted)
 
     def _record(self, state: WalkState, text: str, via_other: bool) -> None:
@@ -211,7 +220,7 @@ class _Walk:
 
     def _moves(self, state: WalkState) -> list[tuple[str, bool]]:
         prefix, wild = state
-        mentioned: set[str] = set(self.literals.next_chars[prefix]) if prefix is not None else set()
+        mentioned: set[str] = set(self.heads.next_chars[prefix]) if prefix is not None else set()
         for i, mask in wild:
             mentioned |= self.automata[i].mentioned(mask)
         moves = [(char, False) for char in sorted(mentioned) if self.alphabet(char)]
@@ -225,10 +234,20 @@ class _Walk:
 
     def _step(self, state: WalkState, char: str) -> WalkState:
         prefix, wild = state
-        longer = prefix + char if prefix is not None else None
         out: list[tuple[int, int]] = []
         for i, mask in wild:
             nxt = self.automata[i].step(mask, char)
             if nxt:
                 out.append((i, nxt))
-        return (longer if longer in self.literals.next_chars else None, tuple(out))
+        if prefix is None:
+            return (None, tuple(out))
+        return self._joined(prefix + char, out)
+
+    def _joined(self, text: str, wild: Sequence[tuple[int, int]]) -> WalkState:
+        """The state after reading `text`: the automata whose head is `text` join the product."""
+        if text not in self.heads.next_chars:
+            return (None, tuple(wild))
+        joining = self.heads.joins.get(text)
+        if joining:
+            wild = sorted([*wild, *((i, mask) for i, mask in joining if mask)])
+        return (text, tuple(wild))
