@@ -67,3 +67,30 @@ def test_required_pattern_restricts_the_domain() -> None:
     automata = [compile_glob(parse_glob("?*:?*")), compile_glob(parse_glob("s3:*"))]
     result = partition(automata, required=[0])
     assert {cell.signature for cell in result.cells} == {frozenset({0}), frozenset({0, 1})}
+
+
+shared_heads = st.lists(
+    st.tuples(st.sampled_from(["", "ab", "ab:", "ab:a", "ab:ab/"]), st.text(alphabet=ALPHABET, max_size=4)),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(shared_heads, st.lists(texts, max_size=12), st.booleans())
+def test_patterns_sharing_literal_heads(parts: list[tuple[str, str]], samples: list[str], arn: bool) -> None:
+    """Patterns that share literal heads join the walk at different depths; cells stay exact, and a
+    cell that claims to hold only its witnesses holds no other string."""
+    globs = [head + tail for head, tail in parts]
+    automata = [compile_glob(parse_glob(g), arn=arn) for g in globs]
+    result = partition(automata)
+    by_signature = {cell.signature: cell for cell in result.cells}
+    for text in [*samples, *(head for head, _ in parts)]:
+        signature = _signature(globs, text, arn)
+        assert signature in by_signature
+        cell = by_signature[signature]
+        if not cell.many:
+            assert text in cell.witnesses
+    for cell in result.cells:
+        for witness in cell.witnesses:
+            assert _signature(globs, witness, arn) == cell.signature
