@@ -51,7 +51,8 @@ class GlobAutomaton:
     closures: tuple[int, ...] = field(init=False, repr=False, compare=False)
     universal: int = field(init=False, repr=False, compare=False)  # 0: no such mask
     _universal_bits: int = field(init=False, repr=False, compare=False)
-    _steps: dict[tuple[int, str], int] = field(init=False, repr=False, compare=False, default_factory=dict)
+    steps: dict[tuple[int, str], int] = field(init=False, repr=False, compare=False, default_factory=dict)
+    """The memoized steps (read directly by loops that step many automata; `step` fills it)."""
     _mentioned: dict[int, frozenset[str]] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -83,10 +84,10 @@ class GlobAutomaton:
 
     def step(self, mask: int, char: str) -> int:
         key = (mask, char)
-        out = self._steps.get(key)
+        out = self.steps.get(key)
         if out is None:
             out = self.normal(self._step(mask, char))
-            self._steps[key] = out
+            self.steps[key] = out
         return out
 
     def _step(self, mask: int, char: str) -> int:

@@ -156,8 +156,11 @@ def _head(automaton: GlobAutomaton) -> str:
     return "".join(chars)
 
 
-WalkState = tuple[str | None, ProductState]
-"""The head prefix read so far (None once the text is a prefix of no head), and the joined automata's states."""
+WalkState = tuple[str | None, ProductState, frozenset[int]]
+"""The head prefix read so far (None once the text is a prefix of no head), the joined automata's states,
+and the automata that accept every continuation of the text (their state is `universal`; they are in
+every signature from here on and need no more steps)."""
+NO_AUTOMATA: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -174,35 +177,39 @@ class _Walk:
         self.heads = _Heads.of(self.automata)
 
     def run(self) -> None:
-        start: WalkState = self._joined("", ())
-        seen = {start}
+        start: WalkState = self._joined("", (), NO_AUTOMATA)
+        seen = {start: self._signature(start)}  # each state's signature, computed once
         queue: deque[tuple[WalkState, str, bool]] = deque([(start, "", False)])
+        revisited: set[frozenset[int]] = set()
         visited = 0
         while queue:
             state, text, via_other = queue.popleft()
             visited += 1
             if visited % _DEADLINE_EVERY == 0:
                 self.deadline.check("the cell partition")
-            self._record(state, text, via_other)
+            self._record(seen[state], text, via_other)
             for char, is_other in self._moves(state):
                 nxt = self._step(state, char)
-                if nxt not in seen:
+                signature = seen.get(nxt)
+                if signature is None:
                     if len(seen) >= self.max_states:
                         raise PartitionTooLarge(f"more than {self.max_states} automaton states")
-                    seen.add(nxt)
+                    seen[nxt] = self._signature(nxt)
                     queue.append((nxt, text + char, via_other or is_other))
-                elif is_other or via_other:
-                    self._note_many(nxt)
+                else:
+                    revisited.add(signature)  # another string reaches the state: its cell has more members
+        for signature in revisited & self.found.keys():
+            self.found[signature].many = True
 
     def _signature(self, state: WalkState) -> frozenset[int]:
-        prefix, wild = state
-        accepted = [i for i, mask in wild if self.automata[i].accepts_at(mask)]
+        prefix, wild, done = state
+        automata = self.automata
+        accepted = [i for i, mask in wild if automata[i].accepts_at(mask)]
         if prefix is not None:
             accepted += self.heads.ends.get(prefix, ())
-        return frozenset(accepted)
+        return done.union(accepted)
 
-    def _record(self, state: WalkState, text: str, via_other: bool) -> None:
-        signature = self._signature(state)
+    def _record(self, signature: frozenset[int], text: str, via_other: bool) -> None:
         if not self.required <= signature:
             return
         found = self.found.setdefault(signature, _Found())
@@ -213,13 +220,8 @@ class _Walk:
         if via_other:
             found.many = True
 
-    def _note_many(self, state: WalkState) -> None:
-        signature = self._signature(state)
-        if signature in self.found:
-            self.found[signature].many = True
-
     def _moves(self, state: WalkState) -> list[tuple[str, bool]]:
-        prefix, wild = state
+        prefix, wild, _ = state
         mentioned: set[str] = set(self.heads.next_chars[prefix]) if prefix is not None else set()
         for i, mask in wild:
             mentioned |= self.automata[i].mentioned(mask)
@@ -233,21 +235,34 @@ class _Walk:
         return other_char(mentioned, self.alphabet)
 
     def _step(self, state: WalkState, char: str) -> WalkState:
-        prefix, wild = state
+        prefix, wild, done = state
         out: list[tuple[int, int]] = []
+        finished: list[int] = []
+        automata = self.automata
         for i, mask in wild:
-            nxt = self.automata[i].step(mask, char)
-            if nxt:
+            automaton = automata[i]
+            nxt = automaton.steps.get((mask, char))
+            if nxt is None:
+                nxt = automaton.step(mask, char)
+            if nxt == automaton.universal and nxt:
+                finished.append(i)
+            elif nxt:
                 out.append((i, nxt))
+        if finished:
+            done = done.union(finished)
         if prefix is None:
-            return (None, tuple(out))
-        return self._joined(prefix + char, out)
+            return (None, tuple(out), done)
+        return self._joined(prefix + char, out, done)
 
-    def _joined(self, text: str, wild: Sequence[tuple[int, int]]) -> WalkState:
+    def _joined(self, text: str, wild: Sequence[tuple[int, int]], done: frozenset[int]) -> WalkState:
         """The state after reading `text`: the automata whose head is `text` join the product."""
         if text not in self.heads.next_chars:
-            return (None, tuple(wild))
+            return (None, tuple(wild), done)
         joining = self.heads.joins.get(text)
         if joining:
-            wild = sorted([*wild, *((i, mask) for i, mask in joining if mask)])
-        return (text, tuple(wild))
+            universal = [i for i, mask in joining if mask == self.automata[i].universal]
+            if universal:
+                done = done.union(universal)
+            joined = ((i, mask) for i, mask in joining if mask and mask != self.automata[i].universal)
+            wild = sorted([*wild, *joined])
+        return (text, tuple(wild), done)
