@@ -55,8 +55,12 @@ _VARIABLE_BODY = re.compile(r"^\s*([^\s{}',$][^{}',$]*?)\s*(?:,\s*'([^']*)'\s*)?
 _ESCAPES = {"*": "*", "?": "?", "$": "$"}
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_pattern(text: str, *, wildcards: bool = True, variables: bool = False) -> Pattern:
-    """Parse `text`; `wildcards` makes `*`/`?` special, `variables` makes `${...}` special."""
+    """Parse `text`; `wildcards` makes `*`/`?` special, `variables` makes `${...}` special.
+
+    Cached: the evaluator and the compiler read the same policy strings many times (patterns are tuples
+    of immutable parts; a malformed one raises each time)."""
     parts: list[Part] = []
     literal: list[str] = []
     index = 0
