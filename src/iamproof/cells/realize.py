@@ -5,6 +5,12 @@ cells exponential), the solver treats each pattern's match as a Boolean and prop
 module answers whether some string has it, with the shortest such string, or else with a *core*: a subset
 of the proposal's patterns whose values alone are impossible, which the solver then excludes.
 
+Before searching, a few strings are built from the positive patterns' literal pieces (their common head,
+then the pieces of each pattern that is not matched yet, then their common tail) and tried: a proposal
+of several infix patterns (`s3:*Logging*Data*` and `s3:Table*Associate*`) has a long shortest member
+that no breadth-first walk reaches in time, but the joined pieces often match exactly the proposal.
+Every candidate is checked against every automaton, so a wrong guess costs a few steps and nothing else.
+
 The search walks the product of the automata breadth first. A positive pattern whose automaton dies, or
 a negative one that accepts every continuation, prunes the walk; every string the walk rules out is
 ruled out by one recorded pattern, so the recorded patterns form a core when no string is found.
@@ -17,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from iamproof.cells.deadline import NO_DEADLINE, Deadline
-from iamproof.cells.glob_automaton import GlobAutomaton
+from iamproof.cells.glob_automaton import AnyRun, CharSet, GlobAutomaton, Unit
 from iamproof.cells.partition import PartitionTooLarge, other_char
 
 _DEADLINE_EVERY = 256
@@ -27,7 +33,7 @@ State = tuple[tuple[int, int], ...]
 
 @dataclass(frozen=True)
 class Realized:
-    text: str | None  # a shortest string with the signature, or None
+    text: str | None  # a string with the signature (a built candidate, else a shortest one), or None
     core: frozenset[int] = frozenset()  # when None: patterns whose proposed values cannot hold together
 
 
@@ -56,6 +62,9 @@ class _Search:
     core: set[int] = field(default_factory=set)
 
     def run(self) -> Realized:
+        for candidate in _candidates([self.automata[i] for i in sorted(self.positive)], self.alphabet):
+            if self._has_signature(candidate):
+                return Realized(candidate)
         members = sorted(self.positive | self.negative)
         start: State = tuple((i, self.automata[i].start) for i in members)
         if self._pruned(start):
@@ -82,6 +91,10 @@ class _Search:
                     seen.add(nxt)
                     queue.append((nxt, text + char))
         return Realized(None, frozenset(self.core))
+
+    def _has_signature(self, text: str) -> bool:
+        members = self.positive | self.negative
+        return all(self.automata[i].matches(text) == (i in self.positive) for i in members)
 
     def _live(self, state: State) -> State:
         """Negative patterns that died can never match: they leave the state."""
@@ -123,3 +136,56 @@ class _Search:
         if other is not None:
             moves.append(other)
         return moves
+
+
+def _candidates(positive: Sequence[GlobAutomaton], alphabet: Callable[[str], bool]) -> list[str]:
+    """Strings built from the positive automata's literal pieces (see the module docstring)."""
+    rendered = [_render(automaton.units, alphabet) for automaton in positive]
+    if any(text is None for text in rendered):
+        return []
+    heads = sorted((_head(automaton.units, alphabet) for automaton in positive), key=len)
+    tails = sorted((_head(tuple(reversed(automaton.units)), alphabet)[::-1] for automaton in positive), key=len)
+    head, tail = heads[-1] if heads else "", tails[-1] if tails else ""
+    if not all(head.startswith(h) for h in heads) or not all(tail.endswith(t) for t in tails):
+        return []
+    out = [text for text in rendered if text is not None]
+    for order in (positive, tuple(reversed(positive))):
+        middle = ""
+        for automaton in order:
+            if automaton.matches(head + middle + tail):
+                continue
+            units = automaton.units
+            inner = units[len(_head(units, alphabet)) : len(units) - len(_head(tuple(reversed(units)), alphabet))]
+            piece = _render(inner, alphabet)
+            if piece is None:
+                break
+            middle += piece
+        out.append(head + middle + tail)
+    return out
+
+
+def _head(units: Sequence[Unit], alphabet: Callable[[str], bool]) -> str:
+    """The text of the leading units that each allow one character only."""
+    chars: list[str] = []
+    for unit in units:
+        if not isinstance(unit, CharSet) or len(unit.chars) != 1:
+            break
+        chars.extend(unit.chars)
+    return "".join(chars)
+
+
+_FILLERS = "xabcdefghijklmnopqrstuvwyz0123456789"
+
+
+def _render(units: Sequence[Unit], alphabet: Callable[[str], bool]) -> str | None:
+    """A short string of the units: `*` empty, `?` a plain character it allows; None if none fits."""
+    out: list[str] = []
+    for unit in units:
+        if isinstance(unit, AnyRun):
+            continue
+        allowed = sorted(unit.chars) if isinstance(unit, CharSet) else [c for c in _FILLERS if c not in unit.excluded]
+        chosen = next((c for c in allowed if alphabet(c)), None)
+        if chosen is None:
+            return None
+        out.append(chosen)
+    return "".join(out)

@@ -1,0 +1,73 @@
+"""`realize`: a string with exactly a proposed signature, or a core of patterns that cannot hold together."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from iamproof.cells.deadline import Deadline
+from iamproof.cells.glob_automaton import compile_glob
+from iamproof.cells.realize import realize
+from iamproof.patterns import glob_match, parse_glob
+
+INFIX_ACTIONS = [
+    "s3:*access*delete*tiering*",
+    "s3:*configurations*buckets*",
+    "s3:*locations*update*",
+    "s3:*logging*data*inventory*",
+    "s3:*routes*untag*for*",
+    "s3:*tagging*priority*",
+    "s3:abac*annotation*",
+    "s3:hold*delete*",
+    "s3:table*associate*",
+    "s3:table*dashboard*",
+]
+
+
+def test_many_infix_patterns_at_once_are_realized_within_a_second() -> None:
+    """Six positive infix patterns: the shortest member is about 90 characters long, past any breadth-first
+    walk; the joined literal pieces of the patterns have the signature."""
+    automata = [compile_glob(parse_glob(g)) for g in INFIX_ACTIONS]
+    positive = frozenset({1, 2, 3, 4, 8, 9})
+    negative = frozenset(range(len(automata))) - positive
+    found = realize(automata, positive, negative, deadline=Deadline.after(1.0))
+    assert found.text is not None
+    matched = {i for i, g in enumerate(INFIX_ACTIONS) if glob_match(parse_glob(g), found.text)}
+    assert matched == positive
+
+
+def test_an_impossible_proposal_gives_a_core() -> None:
+    globs = ["s3:get*", "s3:put*", "s3:*"]
+    automata = [compile_glob(parse_glob(g)) for g in globs]
+    found = realize(automata, frozenset({0, 1}), frozenset({2}))
+    assert found.text is None
+    assert found.core and found.core <= {0, 1, 2}
+
+
+ALPHABET = "ab:/*?"
+patterns = st.lists(st.text(alphabet=ALPHABET, min_size=1, max_size=6), min_size=1, max_size=5)
+SHORT = ["".join(chars) for n in range(6) for chars in itertools.product("ab:/x", repeat=n)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(patterns, st.data())
+def test_realize_agrees_with_the_reference_matcher(globs: list[str], data: st.DataObject) -> None:
+    """A realized string has exactly the proposed signature; an unrealized proposal has no short member,
+    and its core alone is impossible."""
+    automata = [compile_glob(parse_glob(g)) for g in globs]
+    positive = frozenset(data.draw(st.sets(st.integers(0, len(globs) - 1))))
+    negative = frozenset(range(len(globs))) - positive
+
+    def signature(text: str) -> frozenset[int]:
+        return frozenset(i for i, g in enumerate(globs) if glob_match(parse_glob(g), text))
+
+    found = realize(automata, positive, negative)
+    if found.text is not None:
+        assert signature(found.text) == positive
+        return
+    assert all(signature(text) != positive for text in SHORT)
+    for text in SHORT:
+        sig = signature(text)
+        assert not all((i in sig) == (i in positive) for i in found.core)
