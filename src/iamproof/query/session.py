@@ -17,7 +17,7 @@ from iamproof.evaluate.case_file import build_request
 from iamproof.evaluate.request import Request
 from iamproof.parsing.json_tree import JObject, parse_json
 from iamproof.query.polish import confirming, polish
-from iamproof.query.solver import Outcome, Verdict, check, to_smt2
+from iamproof.query.solver import Checker, Outcome, Verdict, to_smt2
 from iamproof.smt.decode import decode_request
 from iamproof.smt.domains import ACTION_CHARS
 from iamproof.smt.encode import Encoder
@@ -81,11 +81,15 @@ class Session:
         """
         assert self.deadline is not None
         strict = False  # the resource account in a string resource's ARN: enforced once a model needs it
+        checker: Checker | None = None  # kept while lemmas are added; a new one when `strict` changes
         while True:
             remaining = self.deadline.remaining()
             if remaining <= 0:
                 return Outcome(Verdict.UNKNOWN, reason="the time limit passed before the solver ran"), None
-            outcome = check(self.assertions(goal, [*extra, *self.lemmas], resource_account=strict), remaining)
+            if checker is None:
+                checker, known = Checker(self.assertions(goal, [*extra, *self.lemmas], strict)), len(self.lemmas)
+            outcome = checker.check(self.lemmas[known:], remaining)
+            known = len(self.lemmas)
             if outcome.verdict is not Verdict.SAT:
                 return outcome, None
             assert outcome.model is not None
@@ -104,6 +108,7 @@ class Session:
                 if strict or Slot.RESOURCE not in self.encoder.strings:
                     raise InternalError("the solver's witness is not a request " + _text(document)) from None
                 strict = True  # the resource's ARN names another account than the resource account
+                checker = None
                 continue
             return outcome, self._witness(document, request, confirm)
 

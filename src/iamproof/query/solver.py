@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -29,9 +30,25 @@ def to_smt2(assertions: list[z3.BoolRef]) -> str:
 
 
 def check(assertions: list[z3.BoolRef], timeout_seconds: float) -> Outcome:
-    solver = z3.Solver(ctx=assertions[0].ctx) if assertions else z3.Solver()
+    return Checker(assertions).check((), timeout_seconds)
+
+
+class Checker:
+    """A solver for one set of assertions, checked again after each addition (a lemma that excludes the
+    last model's proposal): what the solver learnt in one check serves the next."""
+
+    def __init__(self, assertions: list[z3.BoolRef]) -> None:
+        self.solver = z3.Solver(ctx=assertions[0].ctx) if assertions else z3.Solver()
+        self.solver.add(*assertions)
+
+    def check(self, more: Sequence[z3.BoolRef], timeout_seconds: float) -> Outcome:
+        if more:
+            self.solver.add(*more)
+        return _run(self.solver, timeout_seconds)
+
+
+def _run(solver: z3.Solver, timeout_seconds: float) -> Outcome:
     solver.set("timeout", max(1, int(timeout_seconds * 1000)))
-    solver.add(*assertions)
     try:
         result = solver.check()
     except z3.Z3Exception as exc:
