@@ -28,8 +28,13 @@ from tests.symbolic.test_regressions import (
     test_null_false_gives_the_key_a_value,
     test_resource_with_a_variable_and_star_gives_a_real_resource,
 )
+from tests.symbolic.test_templates import (
+    test_a_variable_prefix_gives_a_confirmed_witness,
+    test_regrouped_resources_with_a_variable_are_equivalent,
+)
 
 __all__ = [
+    "test_a_variable_prefix_gives_a_confirmed_witness",
     "test_arn_without_components_is_answered",
     "test_can",
     "test_check_access_not_granted",
@@ -40,6 +45,7 @@ __all__ = [
     "test_equiv_relation",
     "test_null_false_gives_the_key_a_value",
     "test_pinned_can_agrees_with_eval",
+    "test_regrouped_resources_with_a_variable_are_equivalent",
     "test_resource_with_a_variable_and_star_gives_a_real_resource",
 ]
 

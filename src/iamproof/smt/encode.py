@@ -41,6 +41,7 @@ from iamproof.smt.formula import (
 )
 from iamproof.smt.keys import KeyInfo, KeyType, Unsupported
 from iamproof.smt.regex import arn_prefix_regex, glob_regex, string_literal
+from iamproof.smt.templates import Field, Item, Text, glob_items, template_match
 
 PRINCIPAL_KINDS = tuple(PrincipalType)
 _DEADLINE_EVERY = 1024  # formula nodes between two looks at the clock
@@ -72,6 +73,7 @@ class Encoder:
     lazy: dict[StrVar, CellDomain] = field(init=False, default_factory=dict)  # automata, realized per signature
     lazy_vars: dict[StrVar, list[z3.BoolRef]] = field(init=False, default_factory=dict)  # "matches automaton i"
     constraints: dict[str, list[z3.BoolRef]] = field(init=False, default_factory=dict)  # built once, by name
+    string_atoms: list[z3.BoolRef] = field(init=False, default_factory=list)  # string-theory atoms encoded
     _nodes: int = field(init=False, default=0)
     _regexes: dict[tuple[Glob, bool, bool], z3.ReRef] = field(init=False, default_factory=dict)
     _cell_sets: dict[tuple[StrVar, tuple[int, ...]], z3.BoolRef] = field(init=False, default_factory=dict)
@@ -209,7 +211,7 @@ class Encoder:
         if isinstance(node, StrEq):
             if node.ignore_case:
                 raise Unsupported("case-insensitive comparison of two request fields")
-            return self.term(node.left) == self.term(node.right)
+            return self._string_atom(self.term(node.left) == self.term(node.right))
         if isinstance(node, TemplateMatch):
             return self._template(node)
         if isinstance(node, Compare):
@@ -233,9 +235,16 @@ class Encoder:
         term = self.term(node.term)
         literal = all(isinstance(p, str) for p in node.glob)
         if literal and node.mode is not MatchMode.IGNORE_CASE:
-            return term == string_literal("".join(p for p in node.glob if isinstance(p, str)), self.ctx)
+            return self._string_atom(
+                term == string_literal("".join(p for p in node.glob if isinstance(p, str)), self.ctx)
+            )
         regex = self.regex(node.glob, node.mode is MatchMode.IGNORE_CASE, node.mode is MatchMode.ARN)
-        return z3.InRe(term, regex)
+        return self._string_atom(z3.InRe(term, regex))
+
+    def _string_atom(self, atom: z3.BoolRef) -> z3.BoolRef:
+        """Records an atom of the string theory (see `string_atoms`)."""
+        self.string_atoms.append(atom)
+        return atom
 
     def _cell_set(self, slot: StrVar, cells: tuple[int, ...]) -> z3.BoolRef:
         """The cell variable is one of `cells`: runs of consecutive ids become ranges; shared by patterns
@@ -247,25 +256,38 @@ class Encoder:
         return found
 
     def _template(self, node: TemplateMatch) -> z3.BoolRef:
-        """Membership in a regular expression that embeds the other fields' values (`str.to_re` of a term).
+        """A pattern that embeds the other fields' values: prefix, suffix and a constant middle
+        (`templates.py`), else membership in a regular expression with `str.to_re` of the terms.
 
         No fresh variables: a template may occur under a negation, where an existential would be unsound.
         """
         if node.mode is MatchMode.IGNORE_CASE:
             raise Unsupported("a policy variable inside a case-insensitive comparison")
         pieces: list[Glob | StrTerm] = list(node.pieces)
-        items: list[z3.ReRef] = []
+        items: list[Item] = []
+        regexes: list[z3.ReRef] = []
         if node.mode is MatchMode.ARN:
             head = pieces[0] if pieces and not isinstance(pieces[0], StrTerm) else None
             split = split_at_colons(head) if isinstance(head, tuple) else None
             if split is None:
                 raise Unsupported("a policy variable before the fifth colon of an ARN pattern")
-            items.append(arn_prefix_regex(split[:5], self.ctx))
+            regexes.append(arn_prefix_regex(split[:5], self.ctx))
+            for component in split[:5]:
+                items += [*glob_items(component, ":", self.ctx), Text(":")]
             pieces[0] = split[5]
         for piece in pieces:
-            items.append(z3.Re(self.term(piece)) if isinstance(piece, StrTerm) else self.regex(piece, False, False))
-        regex = items[0] if len(items) == 1 else z3.Concat(*items)
-        return z3.InRe(self.term(node.term), regex)
+            if isinstance(piece, StrTerm):
+                items.append(Field(self.term(piece)))
+                regexes.append(z3.Re(self.term(piece)))
+            else:
+                items += glob_items(piece, "", self.ctx)
+                regexes.append(self.regex(piece, False, False))
+        value = self.term(node.term)
+        return self._string_atom(
+            template_match(
+                value, items, lambda: z3.InRe(value, regexes[0] if len(regexes) == 1 else z3.Concat(*regexes))
+            )
+        )
 
     def _compare(self, node: Compare) -> z3.BoolRef:
         value = self.typed_value(node.slot)
