@@ -290,6 +290,45 @@ def arn_templates(arn_service: str) -> tuple[str, ...]:
     return _arn_templates().get(arn_service, ())
 
 
+@cache
+def _resource_type_arns(service: str) -> dict[str, str]:
+    """Resource type name (lower case; actions spell it in any case) → ARN template, for a known service."""
+    if service not in _service_names():
+        return {}
+    types = _object("resourceTypes", f"{service}.json").items()
+    return {name.lower(): str(entry.get("arn", "")) for name, entry in types if isinstance(entry, dict)}
+
+
+def action_arn_templates(action: str) -> tuple[str, ...]:
+    """The ARN templates of the resource types an action acts on (`s3:GetObject` → the object and the
+    access point object ARNs): required types first, then those whose name the action's name contains
+    (`GetObject`: object), then in catalogue order. Empty for an action without resource types (it acts
+    on `*`, e.g. `s3:ListAllMyBuckets`) and for an action the catalogue does not list."""
+    service, _, name = action.lower().partition(":")
+    return _action_arn_templates(service, name)
+
+
+@cache
+def _action_arn_templates(service: str, name: str) -> tuple[str, ...]:
+    if service not in _service_names():
+        return ()
+    entry = _object("actions", f"{service}.json").get(name)
+    types = entry.get("resourceTypes") if isinstance(entry, dict) else None
+    if not isinstance(types, list):
+        return ()
+    arns = _resource_type_arns(service)
+    ranked: list[tuple[bool, bool, int, str]] = []
+    for index, item in enumerate(types):
+        if not isinstance(item, dict):
+            continue
+        type_name = str(item.get("name", "")).lower()
+        arn = arns.get(type_name, "")
+        if arn:
+            ranked.append((item.get("required") is not True, type_name not in name, index, arn))
+    ranked.sort()
+    return tuple(dict.fromkeys(arn for *_, arn in ranked))
+
+
 # --- resource control policies ------------------------------------------------------------------------------
 
 

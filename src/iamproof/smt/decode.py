@@ -18,7 +18,7 @@ from iamproof.smt.domains import CellDomain
 from iamproof.smt.encode import PRINCIPAL_KINDS, Encoder
 from iamproof.smt.formula import KeySlot, Slot, StrVar
 from iamproof.smt.keys import KeyType
-from iamproof.smt.realistic import filled_patterns, filled_template, first_member, signature
+from iamproof.smt.realistic import filled_patterns, first_member, resource_candidates, signature
 
 _FRESH_BINARY = b"iamproof-other"
 
@@ -106,10 +106,9 @@ def _readable_action(domain: CellDomain, cell: Cell) -> str:
 
 
 def _readable_resource(domain: CellDomain, cell: Cell, action: str, account: str) -> str:
-    service = action.split(":", 1)[0].lower()
-    templates = (filled_template(t, account) for t in catalogue.arn_templates(service))
-    candidates = itertools.chain(filled_patterns(domain, cell, arn=True), templates, ["*"])
-    return first_member(domain, cell, candidates) or cell.witnesses[0]
+    """A member of the resource cell that reads like a resource of the witness's action (an object ARN
+    for `s3:GetObject`, `*` for `s3:ListAllMyBuckets`), else a filled pattern, else the shortest member."""
+    return first_member(domain, cell, resource_candidates(domain, cell, action, account)) or cell.witnesses[0]
 
 
 def _with_account(domain: CellDomain, cell: Cell, text: str, account: str) -> str:
