@@ -75,3 +75,35 @@ def test_realize_agrees_with_the_reference_matcher(globs: list[str], data: st.Da
     for left_out in found.core:  # minimal: without any one of its patterns, the rest is possible
         rest = found.core - {left_out}
         assert realize(automata, positive & rest, negative & rest).text is not None
+
+
+SQS = [
+    "sqs:*add*untag*delete*",
+    "sqs:*untag*delete*",
+    "sqs:*cancel*message*untag*",
+    "sqs:*change*queue*permission*",
+    "sqs:*create*cancel*url*",
+    "sqs:*create*url*message*",
+    "sqs:*dead*set*",
+    "sqs:*delete*receive*",
+    "sqs:*list*dead*",
+    "sqs:*permission*visibility*source*",
+    "sqs:*purge*delete*get*",
+    "sqs:*purge*set*permission*",
+    "sqs:*queues*set*",
+    "sqs:*source*send*",
+    "sqs:*tags*create*start*",
+    "sqs:*url*queue*add*",
+    "sqs:*visibility*create*tasks*",
+]
+
+
+def test_a_positive_pattern_inside_a_negative_one_is_the_core_at_once() -> None:
+    """`sqs:*add*untag*delete*` without `sqs:*untag*delete*` is impossible, but a search over all the
+    infix patterns has no bound on the strings it walks: the pair is found on its own."""
+    automata = [compile_glob(parse_glob(g)) for g in SQS]
+    positive = frozenset({0})
+    negative = frozenset(range(1, len(SQS)))
+    found = realize(automata, positive, negative, deadline=Deadline.after(5.0))
+    assert found.text is None
+    assert found.core == {0, 1}

@@ -46,12 +46,47 @@ def realize(
     deadline: Deadline = NO_DEADLINE,
     max_states: int = 200_000,
 ) -> Realized:
-    """A string matched by every automaton of `positive` and by none of `negative`; else a small core."""
+    """A string matched by every automaton of `positive` and by none of `negative`; else a small core.
+
+    A first search is cut short at QUICK_STATES; past it, two patterns that contradict each other on
+    their own (a positive one inside a negative one, two disjoint positive ones) are looked for before
+    the full search: such a proposal has a tiny core but no bound on the strings a search would walk
+    (`sqs:*add*untag*delete*` without `sqs:*untag*delete*`)."""
     chars = alphabet or (lambda _: True)
-    found = _Search(automata, positive, negative, chars, deadline, max_states).run()
+    try:
+        found = _Search(automata, positive, negative, chars, deadline, min(max_states, QUICK_STATES)).run()
+    except PartitionTooLarge:
+        pair = _contradicting_pair(automata, positive, negative, chars, deadline)
+        if pair is not None:
+            return Realized(None, pair)
+        found = _Search(automata, positive, negative, chars, deadline, max_states).run()
     if found.text is not None:
         return found
     return Realized(None, _smaller_core(automata, positive, negative, found.core, chars, deadline, max_states))
+
+
+QUICK_STATES = 5_000  # product states of the first search
+PAIR_STATES = 2_000  # product states of the search for one pair of patterns
+
+
+def _contradicting_pair(
+    automata: Sequence[GlobAutomaton],
+    positive: frozenset[int],
+    negative: frozenset[int],
+    alphabet: Callable[[str], bool],
+    deadline: Deadline,
+) -> frozenset[int] | None:
+    """Two patterns of the proposal that no string satisfies together, if a small search finds them."""
+    pairs = [(frozenset({p}), frozenset({n})) for p in sorted(positive) for n in sorted(negative)]
+    pairs += [(frozenset({p, q}), frozenset()) for p in sorted(positive) for q in sorted(positive) if p < q]
+    for pos, neg in pairs:
+        try:
+            found = _Search(automata, pos, neg, alphabet, deadline, PAIR_STATES).run()
+        except PartitionTooLarge:
+            continue
+        if found.text is None:
+            return found.core
+    return None
 
 
 def _smaller_core(
@@ -179,7 +214,10 @@ def _candidates(positive: Sequence[GlobAutomaton], alphabet: Callable[[str], boo
     if not all(head.startswith(h) for h in heads) or not all(tail.endswith(t) for t in tails):
         return []
     out = [text for text in rendered if text is not None]
-    for order in (positive, tuple(reversed(positive))):
+    # patterns with the most literal characters first: one made almost only of wildcards (`?*:?*`, the
+    # action's shape) is usually matched by the others' pieces, and its filler (`x:x`) would break them
+    ranked = sorted(positive, key=lambda a: -sum(isinstance(u, CharSet) for u in a.units))
+    for order in (ranked, [*reversed(ranked[:-1]), *ranked[-1:]]):
         middle = ""
         for automaton in order:
             if automaton.matches(head + middle + tail):
