@@ -104,3 +104,22 @@ def test_time_limit_covers_the_partition() -> None:
     assert result.verdict in (Verdict.SAT, Verdict.UNKNOWN)
     if result.verdict is Verdict.UNKNOWN:
         assert "time limit" in result.reason
+
+
+@pytest.mark.parametrize("index", [16, 24, 28])
+def test_generated_infix_pairs_are_decided(index: int) -> None:
+    """Pairs of the benchmark's pathological infix bucket (20 statements of `lambda:*auth*remove*`-like
+    actions) that answered unknown at 10 s: their proposals are realized by joined pieces, or refuted by a
+    pair of contradicting patterns."""
+    from benchmarks.generate import bucket_plan, generate_bucket
+
+    plan = {name: (style, size) for name, style, size in bucket_plan((10,), (20,))}
+    style, size = plan["patho-infix-020"]
+    pair = generate_bucket(1, "patho-infix-020", style, size, index + 1)[index]
+
+    def load(document: dict[str, Any], label: str) -> Subject:
+        text = json.dumps(document)
+        return Subject(label, policy=parse_policy_text(text, label), kind=PolicyKind(pair.kind or "identity"))
+
+    result = check_equivalent(load(pair.old, "old"), load(pair.new, "new"), timeout=10)
+    assert result.relation is not Relation.UNKNOWN, result.reason

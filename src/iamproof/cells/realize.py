@@ -18,6 +18,7 @@ ruled out by one recorded pattern, so the recorded patterns form a core when no 
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -217,8 +218,13 @@ def _candidates(positive: Sequence[GlobAutomaton], alphabet: Callable[[str], boo
     # patterns with the most literal characters first: one made almost only of wildcards (`?*:?*`, the
     # action's shape) is usually matched by the others' pieces, and its filler (`x:x`) would break them
     ranked = sorted(positive, key=lambda a: -sum(isinstance(u, CharSet) for u in a.units))
-    for order in (ranked, [*reversed(ranked[:-1]), *ranked[-1:]]):
-        middle = ""
+    literal, rest = ranked[:-1], ranked[-1:]
+    orders = [[*literal[k:], *literal[:k], *rest] for k in range(min(len(literal), ROTATIONS))]
+    orders += [[*reversed(literal), *rest]] if literal else [ranked]
+    # a filler right after the head keeps the text out of negative patterns that share the head
+    # (`lambda:auth*state*` against pieces that begin with `auth`), where the positive ones allow it
+    for filler, order in itertools.product(("", "x"), orders):
+        middle = filler
         for automaton in order:
             if automaton.matches(head + middle + tail):
                 continue
@@ -243,6 +249,7 @@ def _head(units: Sequence[Unit], alphabet: Callable[[str], bool]) -> str:
 
 
 _FILLERS = "xabcdefghijklmnopqrstuvwyz0123456789"
+ROTATIONS = 8  # orders of the positive patterns tried, each pattern in turn first
 
 
 def _render(units: Sequence[Unit], alphabet: Callable[[str], bool]) -> str | None:
