@@ -1,9 +1,9 @@
-"""Timing of Z3's check() calls during a query, split into main checks and witness-preference checks.
+"""Timing of Z3's check() calls during a query: the first check of each solver, and later checks of it.
 
-The first check() on a solver object is the query itself; any later check() on the same solver is a
-preference check (extra checks that only make a witness readable). Witnesses are now made readable
-concretely (`query/polish.py`), so the preference columns stay at zero; they are kept so that older
-results remain comparable. The patch only observes.
+The first check() on a solver object is a query's own check ("main"). Later check() calls on the same
+solver are counted apart (the "preference" fields, named after the witness-preference checks they first
+measured; witnesses are now made readable concretely, `query/polish.py`): today they are the rounds after a
+lemma of the lazy mode and the retries with another random seed (`query/solver.py`). The patch only observes.
 """
 
 from __future__ import annotations
