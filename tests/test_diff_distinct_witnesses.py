@@ -7,11 +7,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from iamproof.catalogue import action_exists
 from iamproof.evaluate.decision import PolicyKind
 from iamproof.evaluate.semantics import DEFAULT_SEMANTICS
 from iamproof.parsing.documents import parse_policy_text
+from iamproof.query import relations
 from iamproof.query.relations import check_no_new_access
+from iamproof.query.session import Session
 from iamproof.query.solver import Verdict
 from iamproof.query.subjects import Subject
 
@@ -53,3 +57,28 @@ def test_no_sibling_when_only_one_action_is_new() -> None:
     new = subject("new", {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*"})
     result = check_no_new_access(old, new, max_witnesses=5)
     assert {w.request.action for w in result.witnesses} == {"s3:PutObject"}  # other resources, no other action
+
+
+def test_witnesses_after_the_first_share_a_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no time for further solver witnesses, the diff answers with its first one (and catalogue
+    siblings) instead of searching on; with the default budget the solver finds the other services too."""
+    old = subject("old", {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+    new = subject(
+        "new", {"Effect": "Allow", "Action": ["s3:GetObject", "sqs:SendMessage", "sns:Publish"], "Resource": "*"}
+    )
+    full = check_no_new_access(old, new, max_witnesses=5, timeout=30)
+    assert {w.request.action.partition(":")[0] for w in full.witnesses} == {"sqs", "sns"}
+    monkeypatch.setattr(relations, "MORE_WITNESSES_MIN_SECONDS", 0.0)
+    monkeypatch.setattr(relations, "MORE_WITNESSES_FACTOR", 0.0)
+    calls: list[int] = []
+    solve = Session.solve
+
+    def counted(self: Session, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return solve(self, *args, **kwargs)
+
+    monkeypatch.setattr(Session, "solve", counted)
+    cut = check_no_new_access(old, new, max_witnesses=5, timeout=30)
+    assert cut.verdict is Verdict.SAT
+    assert len(calls) == 1
+    assert len({w.request.action.partition(":")[0] for w in cut.witnesses}) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +53,7 @@ class Session:
     encoder: Encoder = field(init=False)
     base: list[z3.BoolRef] = field(init=False)
     lemmas: list[z3.BoolRef] = field(init=False, default_factory=list)  # combinations of patterns no value has
+    propositional: dict[int, bool] = field(init=False, default_factory=dict)  # goal term id -> Boolean unsat
 
     def __post_init__(self) -> None:
         if self.deadline is None:
@@ -76,10 +78,12 @@ class Session:
         confirm: Callable[[Request], bool],
         extra: Sequence[z3.BoolRef] = (),
         complete: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        until: float | None = None,
     ) -> tuple[Outcome, Witness | None]:
         """Solve `goal`; a model is decoded and must satisfy `confirm` (the concrete evaluator).
 
-        The witness is then made readable (`polish`) by changes the concrete evaluator confirms.
+        The witness is then made readable (`polish`) by changes the concrete evaluator confirms. `until`
+        (a `time.monotonic()` instant before the session's deadline) limits the solver checks of this call.
         """
         assert self.deadline is not None
         if self._propositionally_unsat(goal):
@@ -88,6 +92,8 @@ class Session:
         checker: Checker | None = None  # kept while lemmas are added; a new one when `strict` changes
         while True:
             remaining = self.deadline.remaining()
+            if until is not None:
+                remaining = min(remaining, until - time.monotonic())
             if remaining <= 0:
                 return Outcome(Verdict.UNKNOWN, reason="the time limit passed before the solver ran"), None
             if checker is None:
@@ -126,12 +132,16 @@ class Session:
         if not atoms:
             return False
         main = self.encoder.encode(goal)
+        known = self.propositional.get(main.get_id())
+        if known is not None:
+            return known
         ctx = self.encoder.ctx
         free = [(atom, z3.Bool(f"atom!{index}", ctx)) for index, atom in enumerate(atoms)]
         abstract = z3.substitute(main, *free)
         assert self.deadline is not None
         outcome = check([abstract], min(PROPOSITIONAL_SECONDS, self.deadline.remaining()))
-        return outcome.verdict is Verdict.UNSAT
+        self.propositional[main.get_id()] = outcome.verdict is Verdict.UNSAT
+        return self.propositional[main.get_id()]
 
     def _realize(self, model: z3.ModelRef) -> dict[StrVar, str] | None:
         """For each lazy slot, a value with the signature the model proposes; None after adding a lemma
