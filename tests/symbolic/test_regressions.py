@@ -123,3 +123,24 @@ def test_generated_infix_pairs_are_decided(index: int) -> None:
 
     result = check_equivalent(load(pair.old, "old"), load(pair.new, "new"), timeout=10)
     assert result.relation is not Relation.UNKNOWN, result.reason
+
+
+def test_string_resource_with_a_variable_pattern_and_a_new_service() -> None:
+    """A resource kept as a string (a `${aws:username}` pattern elsewhere in the policy) and a new statement
+    on another service: `len(resource) > 0` stated up front made Z3 take 2-5 s (AWS managed CodeCommit
+    policies); the goal's patterns imply it, and an empty resource in a model is solved again strictly."""
+    user_keys = allow("iam:ListSSHPublicKeys", "arn:aws:iam::*:user/${aws:username}")
+    old = subject("old", allow("codecommit:*"), user_keys)
+    new = subject(
+        "new",
+        allow("codecommit:*"),
+        user_keys,
+        allow("codestar-connections:UseConnection", "arn:aws:codestar-connections:*:*:connection/*"),
+    )
+    result = check_equivalent(old, new, timeout=10)
+    assert result.relation is Relation.LESS, result.reason
+    assert result.only_b is not None
+    assert result.only_b.request.resource.startswith("arn:aws:codestar-connections:")
+    star = check_no_new_access(old, subject("star", allow("codecommit:*"), user_keys, allow("s3:ListAllMyBuckets")))
+    assert star.verdict is Verdict.SAT
+    assert all(w.request.resource for w in star.witnesses)

@@ -84,7 +84,10 @@ def context_constraints(encoder: Encoder, resource_account: bool = True) -> list
         if isinstance(var, KeySlot):
             out.append(z3.Implies(encoder.presence(var), z3.Length(value) > 0))
         elif var is Slot.RESOURCE:
-            out += resource_string_constraints(encoder, value) if resource_account else [z3.Length(value) > 0]
+            # without `resource_account`, not even "non-empty": a model with an empty resource is solved again
+            # with every constraint (measured: `len(resource) > 0` alone took a CodeCommit diff from 0.02 s
+            # to 2-5 s, although the goal's patterns imply it)
+            out += resource_string_constraints(encoder, value) if resource_account else []
         elif var is Slot.ACTION:
             out.append(z3.InRe(value, _Re(encoder.ctx).action))
     for slot, value in encoder.typed.items():
@@ -142,6 +145,7 @@ def cell_constraints(encoder: Encoder) -> list[z3.BoolRef]:
 
 def all_constraints(encoder: Encoder, resource_account: bool = True) -> list[z3.BoolRef]:
     """Every well-formedness constraint. Without `resource_account`, a resource kept as a string may name
-    an account other than the resource account (cheaper to solve; a model that does is solved again)."""
+    an account other than the resource account, or be empty (cheaper to solve; a model that does is solved
+    again with them)."""
     context = context_constraints(encoder, resource_account)
     return principal_constraints(encoder) + cell_constraints(encoder) + lazy_constraints(encoder) + context
