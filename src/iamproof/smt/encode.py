@@ -40,7 +40,7 @@ from iamproof.smt.formula import (
     TemplateMatch,
 )
 from iamproof.smt.keys import KeyInfo, KeyType, Unsupported
-from iamproof.smt.regex import arn_prefix_regex, glob_regex, string_literal
+from iamproof.smt.regex import glob_regex, string_literal
 from iamproof.smt.templates import Field, Item, Text, glob_items, template_match
 
 PRINCIPAL_KINDS = tuple(PrincipalType)
@@ -265,29 +265,17 @@ class Encoder:
             raise Unsupported("a policy variable inside a case-insensitive comparison")
         pieces: list[Glob | StrTerm] = list(node.pieces)
         items: list[Item] = []
-        regexes: list[z3.ReRef] = []
         if node.mode is MatchMode.ARN:
             head = pieces[0] if pieces and not isinstance(pieces[0], StrTerm) else None
             split = split_at_colons(head) if isinstance(head, tuple) else None
             if split is None:
                 raise Unsupported("a policy variable before the fifth colon of an ARN pattern")
-            regexes.append(arn_prefix_regex(split[:5], self.ctx))
             for component in split[:5]:
                 items += [*glob_items(component, ":", self.ctx), Text(":")]
             pieces[0] = split[5]
         for piece in pieces:
-            if isinstance(piece, StrTerm):
-                items.append(Field(self.term(piece)))
-                regexes.append(z3.Re(self.term(piece)))
-            else:
-                items += glob_items(piece, "", self.ctx)
-                regexes.append(self.regex(piece, False, False))
-        value = self.term(node.term)
-        return self._string_atom(
-            template_match(
-                value, items, lambda: z3.InRe(value, regexes[0] if len(regexes) == 1 else z3.Concat(*regexes))
-            )
-        )
+            items += [Field(self.term(piece))] if isinstance(piece, StrTerm) else glob_items(piece, "", self.ctx)
+        return self._string_atom(template_match(self.term(node.term), items))
 
     def _compare(self, node: Compare) -> z3.BoolRef:
         value = self.typed_value(node.slot)

@@ -50,16 +50,21 @@ def _either_case(char: str, ctx: z3.Context) -> z3.ReRef:
     return z3.Union(*[z3.Re(string_literal(v, ctx)) for v in variants])
 
 
+def wildcard_regex(part: Wild, ctx: z3.Context, excluded: str = "") -> z3.ReRef:
+    """The regular expression of one wildcard; it matches no character of `excluded`."""
+    if part is Wild.STAR:
+        return z3.Star(any_char(ctx, excluded))
+    if part is Wild.QUESTION:
+        return any_char(ctx, excluded)
+    return z3.Plus(any_char(ctx, excluded + "/:"))  # Wild.SEGMENT
+
+
 def _sequence(parts: Sequence[str | Wild], ignore_case: bool, excluded: str, ctx: z3.Context) -> list[z3.ReRef]:
     out: list[z3.ReRef] = []
     for part in parts:
-        if part is Wild.STAR:
-            out.append(z3.Star(any_char(ctx, excluded)))
-        elif part is Wild.QUESTION:
-            out.append(any_char(ctx, excluded))
-        elif part is Wild.SEGMENT:
-            out.append(z3.Plus(any_char(ctx, excluded + "/:")))
-        elif isinstance(part, str) and part:
+        if isinstance(part, Wild):
+            out.append(wildcard_regex(part, ctx, excluded))
+        elif part:
             out.append(_literal(part, ignore_case, ctx))
     return out
 
@@ -82,12 +87,3 @@ def glob_regex(glob: Glob, ctx: z3.Context, *, ignore_case: bool = False, arn: b
                 items += _sequence(piece, False, ":" if index < 5 else "", ctx)
             return _concat(items, ctx)
     return _concat(_sequence(glob, ignore_case, "", ctx), ctx)
-
-
-def arn_prefix_regex(pieces: Sequence[Glob], ctx: z3.Context) -> z3.ReRef:
-    """The first five ARN components and their colons, for templates whose variables come later."""
-    items: list[z3.ReRef] = []
-    for piece in pieces:
-        items += _sequence(piece, False, ":", ctx)
-        items.append(z3.Re(z3.StringVal(":", ctx)))
-    return _concat(items, ctx)

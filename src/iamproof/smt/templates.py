@@ -13,13 +13,13 @@ such form; that pattern keeps the regular expression.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import z3
 
 from iamproof.patterns import Glob, Wild
-from iamproof.smt.regex import any_char, string_literal
+from iamproof.smt.regex import string_literal, wildcard_regex
 
 
 @dataclass(frozen=True)
@@ -42,40 +42,38 @@ Item = Text | Field | Wildcard
 
 def glob_items(glob: Glob, excluded: str, ctx: z3.Context) -> list[Item]:
     """A glob's literal text and wildcards; the wildcards match no character of `excluded`."""
-    items: list[Item] = []
-    for part in glob:
-        if part is Wild.STAR:
-            items.append(Wildcard(z3.Star(any_char(ctx, excluded))))
-        elif part is Wild.QUESTION:
-            items.append(Wildcard(any_char(ctx, excluded)))
-        elif part is Wild.SEGMENT:
-            items.append(Wildcard(z3.Plus(any_char(ctx, excluded + "/:"))))
-        elif isinstance(part, str) and part:
-            items.append(Text(part))
-    return items
+    return [
+        Wildcard(wildcard_regex(part, ctx, excluded)) if isinstance(part, Wild) else Text(part) for part in glob if part
+    ]
 
 
-def template_match(value: z3.SeqRef, items: Sequence[Item], regex: Callable[[], z3.BoolRef]) -> z3.BoolRef:
-    """`value` matches the items; `regex` builds the regular-expression form, used when a field value
-    lies between two wildcards."""
+def template_match(value: z3.SeqRef, items: Sequence[Item]) -> z3.BoolRef:
+    """`value` matches the items: prefix, suffix and constant middle, or, when a field value lies between
+    two wildcards, membership in the regular expression of all the items (`str.to_re` of the fields)."""
+    ctx = value.ctx
     start, end = 0, len(items)
     while start < end and not isinstance(items[start], Wildcard):
         start += 1
     while end > start and not isinstance(items[end - 1], Wildcard):
         end -= 1
     if any(isinstance(item, Field) for item in items[start:end]):
-        return regex()
-    ctx = value.ctx
+        return z3.InRe(value, _regex(items, ctx))
     prefix, suffix = _text(items[:start], ctx), _text(items[end:], ctx)
     length = z3.Length(value)
     parts = [length >= z3.Length(prefix) + z3.Length(suffix), z3.PrefixOf(prefix, value), z3.SuffixOf(suffix, value)]
-    middle = [item.regex if isinstance(item, Wildcard) else z3.Re(_value(item, ctx)) for item in items[start:end]]
-    if middle:
+    if start < end:
         between = z3.SubString(value, z3.Length(prefix), length - z3.Length(prefix) - z3.Length(suffix))
-        parts.append(z3.InRe(between, middle[0] if len(middle) == 1 else z3.Concat(*middle)))
+        parts.append(z3.InRe(between, _regex(items[start:end], ctx)))
     else:
         parts.append(length == z3.Length(prefix) + z3.Length(suffix))
     return z3.And(*parts)
+
+
+def _regex(items: Sequence[Item], ctx: z3.Context) -> z3.ReRef:
+    regexes = [item.regex if isinstance(item, Wildcard) else z3.Re(_value(item, ctx)) for item in items]
+    if not regexes:
+        return z3.Re(z3.StringVal("", ctx))
+    return regexes[0] if len(regexes) == 1 else z3.Concat(*regexes)
 
 
 def _value(item: Text | Field | Wildcard, ctx: z3.Context) -> z3.SeqRef:
