@@ -130,6 +130,16 @@ class GlobAutomaton:
         return self.accepts_at(mask)
 
 
+def literal_head(units: Sequence[Unit]) -> str:
+    """The text of the leading units that each allow one character only."""
+    chars: list[str] = []
+    for unit in units:
+        if not isinstance(unit, CharSet) or len(unit.chars) != 1:
+            break
+        chars.extend(unit.chars)
+    return "".join(chars)
+
+
 @lru_cache(maxsize=1 << 13)
 def compile_glob(glob: Glob, *, ignore_case: bool = False, arn: bool = False) -> GlobAutomaton:
     """The automaton of a glob; `arn` for per-component ARN matching, `ignore_case` for actions etc.

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from iamproof.cells.deadline import NO_DEADLINE, Deadline
-from iamproof.cells.glob_automaton import CharSet, GlobAutomaton
+from iamproof.cells.glob_automaton import GlobAutomaton, literal_head
 
 ProductState = tuple[tuple[int, int], ...]
 """The live (pattern index, NFA position mask) pairs, sorted by pattern index."""
@@ -129,7 +129,7 @@ class _Heads:
         ends: dict[str, list[int]] = {}
         joins: dict[str, list[tuple[int, int]]] = {}
         for index, automaton in enumerate(automata):
-            head = _head(automaton)
+            head = literal_head(automaton.units)
             if len(head) == len(automaton.units):
                 ends.setdefault(head, []).append(index)
             else:
@@ -144,16 +144,6 @@ class _Heads:
             {text: tuple(indices) for text, indices in ends.items()},
             {head: tuple(entries) for head, entries in joins.items()},
         )
-
-
-def _head(automaton: GlobAutomaton) -> str:
-    """The characters of the automaton's leading single-character units."""
-    chars: list[str] = []
-    for unit in automaton.units:
-        if not isinstance(unit, CharSet) or len(unit.chars) != 1:
-            break
-        chars.extend(unit.chars)
-    return "".join(chars)
 
 
 WalkState = tuple[str | None, ProductState, frozenset[int]]

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from iamproof.cells.deadline import NO_DEADLINE, Deadline, OutOfTime
-from iamproof.cells.glob_automaton import AnyRun, CharSet, GlobAutomaton, Unit
+from iamproof.cells.glob_automaton import AnyRun, CharSet, GlobAutomaton, Unit, literal_head
 from iamproof.cells.partition import PartitionTooLarge, other_char
 
 _DEADLINE_EVERY = 256
@@ -55,7 +55,7 @@ def realize(
     (`sqs:*add*untag*delete*` without `sqs:*untag*delete*`)."""
     chars = alphabet or (lambda _: True)
     try:
-        found = _Search(automata, positive, negative, chars, deadline, min(max_states, QUICK_STATES)).run()
+        found = _solve(automata, positive, negative, chars, deadline, min(max_states, QUICK_STATES))
     except PartitionTooLarge:
         pair = _contradicting_pair(automata, positive, negative, chars, deadline)
         if pair is not None:
@@ -64,6 +64,22 @@ def realize(
     if found.text is not None:
         return found
     return Realized(None, _smaller_core(automata, positive, negative, found.core, chars, deadline, max_states))
+
+
+def _solve(
+    automata: Sequence[GlobAutomaton],
+    positive: frozenset[int],
+    negative: frozenset[int],
+    alphabet: Callable[[str], bool],
+    deadline: Deadline,
+    max_states: int,
+) -> Realized:
+    """A candidate string built from the positive patterns if one has the signature, else the search."""
+    members = positive | negative
+    for candidate in _candidates([automata[i] for i in sorted(positive)], alphabet):
+        if all(automata[i].matches(candidate) == (i in positive) for i in members):
+            return Realized(candidate)
+    return _Search(automata, positive, negative, alphabet, deadline, max_states).run()
 
 
 QUICK_STATES = 5_000  # product states of the first search
@@ -82,7 +98,7 @@ def _contradicting_pair(
     pairs += [(frozenset({p, q}), frozenset()) for p in sorted(positive) for q in sorted(positive) if p < q]
     for pos, neg in pairs:
         try:
-            found = _Search(automata, pos, neg, alphabet, deadline, PAIR_STATES).run()
+            found = _solve(automata, pos, neg, alphabet, deadline, PAIR_STATES)
         except PartitionTooLarge:
             continue
         if found.text is None:
@@ -109,7 +125,7 @@ def _smaller_core(
             continue
         trial = frozenset(current - {index})
         try:
-            result = _Search(automata, positive & trial, negative & trial, alphabet, deadline, max_states).run()
+            result = _solve(automata, positive & trial, negative & trial, alphabet, deadline, max_states)
         except (PartitionTooLarge, OutOfTime):
             break
         if result.text is None:
@@ -128,9 +144,6 @@ class _Search:
     core: set[int] = field(default_factory=set)
 
     def run(self) -> Realized:
-        for candidate in _candidates([self.automata[i] for i in sorted(self.positive)], self.alphabet):
-            if self._has_signature(candidate):
-                return Realized(candidate)
         members = sorted(self.positive | self.negative)
         start: State = tuple((i, self.automata[i].start) for i in members)
         if self._pruned(start):
@@ -157,10 +170,6 @@ class _Search:
                     seen.add(nxt)
                     queue.append((nxt, text + char))
         return Realized(None, frozenset(self.core))
-
-    def _has_signature(self, text: str) -> bool:
-        members = self.positive | self.negative
-        return all(self.automata[i].matches(text) == (i in self.positive) for i in members)
 
     def _live(self, state: State) -> State:
         """Negative patterns that died can never match: they leave the state."""
@@ -209,12 +218,13 @@ def _candidates(positive: Sequence[GlobAutomaton], alphabet: Callable[[str], boo
     rendered = [_render(automaton.units, alphabet) for automaton in positive]
     if any(text is None for text in rendered):
         return []
-    heads = sorted((_head(automaton.units, alphabet) for automaton in positive), key=len)
-    tails = sorted((_head(tuple(reversed(automaton.units)), alphabet)[::-1] for automaton in positive), key=len)
+    heads = sorted((literal_head(automaton.units) for automaton in positive), key=len)
+    tails = sorted((literal_head(automaton.units[::-1])[::-1] for automaton in positive), key=len)
     head, tail = heads[-1] if heads else "", tails[-1] if tails else ""
     if not all(head.startswith(h) for h in heads) or not all(tail.endswith(t) for t in tails):
         return []
     out = [text for text in rendered if text is not None]
+    inner = {id(automaton): _render(_between_head_and_tail(automaton.units), alphabet) for automaton in positive}
     # patterns with the most literal characters first: one made almost only of wildcards (`?*:?*`, the
     # action's shape) is usually matched by the others' pieces, and its filler (`x:x`) would break them
     ranked = sorted(positive, key=lambda a: -sum(isinstance(u, CharSet) for u in a.units))
@@ -228,9 +238,7 @@ def _candidates(positive: Sequence[GlobAutomaton], alphabet: Callable[[str], boo
         for automaton in order:
             if automaton.matches(head + middle + tail):
                 continue
-            units = automaton.units
-            inner = units[len(_head(units, alphabet)) : len(units) - len(_head(tuple(reversed(units)), alphabet))]
-            piece = _render(inner, alphabet)
+            piece = inner[id(automaton)]
             if piece is None:
                 break
             middle += piece
@@ -238,14 +246,8 @@ def _candidates(positive: Sequence[GlobAutomaton], alphabet: Callable[[str], boo
     return out
 
 
-def _head(units: Sequence[Unit], alphabet: Callable[[str], bool]) -> str:
-    """The text of the leading units that each allow one character only."""
-    chars: list[str] = []
-    for unit in units:
-        if not isinstance(unit, CharSet) or len(unit.chars) != 1:
-            break
-        chars.extend(unit.chars)
-    return "".join(chars)
+def _between_head_and_tail(units: Sequence[Unit]) -> Sequence[Unit]:
+    return units[len(literal_head(units)) : len(units) - len(literal_head(units[::-1]))]
 
 
 _FILLERS = "xabcdefghijklmnopqrstuvwyz0123456789"
