@@ -97,6 +97,13 @@ RESOURCES = [
     ("arn:aws:execute-api:us-east-1:*:*", f"arn:aws:execute-api:us-east-1:{A}:api/prod/GET/pets", True),
     ("arn:aws:execute-api:us-east-1:*:*", f"arn:aws:execute-api:us-west-2:{A}:api/prod/GET/pets", False),
     ("arn:aws:apigateway:us-east-1::/restapis/*", "arn:aws:apigateway:us-east-1::/restapis/a/stages/p", True),
+    # README choice 3: an entry with fewer than five colons is one whole-string glob (`*` crosses `:`)
+    ("arn:aws:s3:*", "arn:aws:s3:::bkt/k", True),
+    ("arn:aws:iam::*", f"arn:aws:iam::{A}:role/r", True),
+    ("arn:aws:iam::*", "arn:aws:s3:::bkt", False),
+    # README choice 26: a wildcard in the service segment (forbidden by rule 1; validate: ERROR) is a wildcard
+    ("arn:aws:s*:::bkt/*", "arn:aws:s3:::bkt/k", True),
+    ("arn:aws:s?:::bkt/*", "arn:aws:s3:::bkt/k", True),
     # rule 7 [AMBIG]: the Resource element is case-sensitive
     ("arn:aws:s3:::Bkt/*", "arn:aws:s3:::bkt/x", False),
     # §2.5 IAM paths

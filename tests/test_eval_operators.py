@@ -723,6 +723,39 @@ def test_policy_variables_in_conditions(
             ALLOW,
             id="notresource-unresolved-entry-excludes-nothing",
         ),
+        # §3.4: variables only after the fifth colon; elsewhere the entry matches nothing (README choice 25)
+        pytest.param(
+            "arn:aws:s3:${aws:PrincipalTag/r}::bkt/x",
+            "Resource",
+            {"aws:PrincipalTag/r": "us-east-1"},
+            "arn:aws:s3:us-east-1::bkt/x",
+            "implicit",
+            id="resource-variable-in-region-matches-nothing",
+        ),
+        pytest.param(
+            "arn:aws:s3:${aws:PrincipalTag/r}:bkt/x",
+            "Resource",
+            {"aws:PrincipalTag/r": "us-east-1:"},
+            "arn:aws:s3:us-east-1::bkt/x",
+            "implicit",
+            id="resource-variable-value-cannot-add-components",
+        ),
+        pytest.param(
+            "arn:aws:s3:::${aws:PrincipalTag/b}",
+            "Resource",
+            {"aws:PrincipalTag/b": "bkt:x"},
+            "arn:aws:s3:::bkt:x",
+            ALLOW,
+            id="resource-variable-value-with-colon-in-resource-part",
+        ),
+        pytest.param(
+            "arn:aws:s3:${aws:PrincipalTag/r}::bkt/x",
+            "NotResource",
+            {"aws:PrincipalTag/r": "us-east-1"},
+            "arn:aws:s3:us-east-1::bkt/x",
+            ALLOW,
+            id="notresource-variable-in-region-excludes-nothing",
+        ),
     ],
 )
 def test_policy_variables_in_resources(

@@ -138,6 +138,15 @@ def resolve(pattern: Pattern, lookup: Callable[[Variable], str | None]) -> Glob 
     return tuple(out)
 
 
+def variable_outside_resource_part(pattern: Pattern) -> bool:
+    """A Resource/NotResource entry with a policy variable before the fifth colon of its ARN (or anywhere,
+    in an entry with fewer than five colons). AWS substitutes variables only in the resource part; such an
+    entry matches nothing (a choice: the documentation does not say what AWS does with it)."""
+    pieces = split_at_colons(pattern)
+    head = pattern if pieces is None else tuple(part for piece in pieces[:5] for part in piece)
+    return any(isinstance(part, Variable) for part in head)
+
+
 def pattern_text(pattern: Sequence[Part]) -> str:
     """Render a pattern back to policy syntax."""
     rendered: list[str] = []

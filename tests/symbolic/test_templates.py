@@ -26,6 +26,9 @@ PATTERNS = [
     "arn:aws:iam::*:user/${aws:username}",  # a wildcard in the account component
     "arn:aws:s3:::${aws:username}-?/x*",  # the variable first in the resource part, `?` after it
     "arn:aws:s3:::b/a*${aws:username}*z",  # the variable between two wildcards: regular expression
+    "arn:aws:s3:::${aws:username}:x",  # a value with a colon would stay in the resource part
+    "arn:aws:iam::${aws:username}:user/x",  # before the fifth colon: the entry matches nothing
+    "arn:aws:s3:${aws:username}",  # fewer than five colons: the entry matches nothing
 ]
 RESOURCES = [
     "arn:aws:s3:::b/alice/report.txt",
@@ -37,6 +40,9 @@ RESOURCES = [
     "arn:aws:s3:::alice-12/x",
     "arn:aws:s3:::b/aqalicez",
     "arn:aws:s3:::b/alicez",
+    "arn:aws:s3:::alice:x",
+    "arn:aws:iam::alice:user/x",
+    "arn:aws:s3:alice",
 ]
 USERS = ["alice", "bob"]
 

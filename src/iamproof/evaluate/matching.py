@@ -9,7 +9,15 @@ from enum import IntEnum
 from iamproof.ast import ActionBlock, PrincipalBlock, PrincipalEntry, PrincipalKey, ResourceBlock
 from iamproof.evaluate.request import PrincipalType, RequestPrincipal
 from iamproof.evaluate.semantics import AwsStar, Semantics
-from iamproof.patterns import Variable, glob_match, parse_glob, parse_pattern, resolve, split_at_colons
+from iamproof.patterns import (
+    Variable,
+    glob_match,
+    parse_glob,
+    parse_pattern,
+    resolve,
+    split_at_colons,
+    variable_outside_resource_part,
+)
 
 VariableLookup = Callable[[Variable], str | None]
 
@@ -40,8 +48,9 @@ def resource_pattern_matches(
     """One resource pattern: "*" matches anything; an ARN pattern is matched per ARN component.
 
     The pattern and the resource are split at their first five colons and each of the six pieces is
-    glob-matched on its own, case-sensitively; `*` in the last piece crosses `/` and `:`. A pattern
-    with an unresolvable policy variable matches nothing.
+    glob-matched on its own, case-sensitively; `*` in the last piece crosses `/` and `:`. Policy
+    variables are substituted in the last piece only; a pattern with a variable elsewhere, or with an
+    unresolvable one, matches nothing.
     """
     if text == "*":
         return True
@@ -50,16 +59,18 @@ def resource_pattern_matches(
         if expanded is None:
             return False
         text = expanded
-    glob = resolve(parse_pattern(text, variables=lookup is not None), lookup or _no_variables)
-    if glob is None:
+    pattern = parse_pattern(text, variables=lookup is not None)
+    if variable_outside_resource_part(pattern):
         return False
-    pieces = split_at_colons(glob)
+    pieces = split_at_colons(pattern)
     if pieces is None:
-        return glob_match(glob, resource)
+        return glob_match(resolve(pattern, _no_variables) or (), resource)
+    # split before substituting: a value with a colon stays inside the resource part
+    globs = [resolve(piece, lookup or _no_variables) for piece in pieces]
     parts = resource.split(":", 5)
-    if len(parts) < 6:
+    if len(parts) < 6 or globs[5] is None:
         return False
-    return all(glob_match(piece, part) for piece, part in zip(pieces, parts, strict=True))
+    return all(glob is not None and glob_match(glob, part) for glob, part in zip(globs, parts, strict=True))
 
 
 def _no_variables(_: Variable) -> str | None:

@@ -9,7 +9,7 @@ from iamproof.ast import ActionBlock, Effect, PrincipalBlock, PrincipalEntry, Pr
 from iamproof.evaluate.matching import EXECUTE_API_SHORTHAND
 from iamproof.evaluate.request import PrincipalType
 from iamproof.evaluate.semantics import AwsStar, Semantics
-from iamproof.patterns import Glob, Wild, literal_glob, parse_glob
+from iamproof.patterns import Glob, Wild, literal_glob, parse_glob, parse_pattern, variable_outside_resource_part
 from iamproof.smt.compile_conditions import ConditionCompiler
 from iamproof.smt.formula import (
     FALSE,
@@ -104,6 +104,8 @@ class StatementCompiler:
                 return FALSE
             # expanded with the requested method ARN's own partition, region, account and API ID
             text = "arn:?*:execute-api:*:*:" + _SEGMENT_MARK + text[len(EXECUTE_API_SHORTHAND) - 1 :]
+        if variables and variable_outside_resource_part(parse_pattern(text, variables=True)):
+            return FALSE
         term = StrTerm.of(Slot.RESOURCE)
         formula = self.conditions.pattern_match(term, text, wildcards=True, mode=MatchMode.ARN, variables=variables)
         return _with_segment(formula)
