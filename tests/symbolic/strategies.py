@@ -22,6 +22,7 @@ REQUEST_PRINCIPALS: list[Any] = [
     {"Federated": "cognito-identity.amazonaws.com"},
     "anonymous",
 ]
+PARENT_USERS = [f"arn:aws:iam::{A}:user/alice", f"arn:aws:iam::{A}:user/div/bob"]
 POLICY_PRINCIPALS: list[Any] = [
     "*",
     {"AWS": "*"},
@@ -208,6 +209,8 @@ def requests(draw: st.DrawFn) -> dict[str, Any]:
         "action": draw(st.sampled_from(REQUEST_ACTIONS)),
         "resource": resource,
     }
+    if request["principal"] == f"arn:aws:sts::{A}:federated-user/fed" and draw(st.booleans()):
+        request["parent_user"] = draw(st.sampled_from(PARENT_USERS))  # §4.1: the IAM user behind the session
     if account is not None or resource == "*" or draw(st.booleans()):
         request["resource_account"] = account or draw(st.sampled_from([A, B]))
     keys = draw(st.lists(st.sampled_from(sorted(CONTEXT_VALUES)), max_size=5, unique=True))

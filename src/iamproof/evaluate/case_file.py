@@ -9,7 +9,7 @@ from pathlib import Path
 from iamproof.ast import Policy
 from iamproof.errors import InputError
 from iamproof.evaluate.decision import PolicySet
-from iamproof.evaluate.request import ContextValue, Request, RequestPrincipal, parse_principal
+from iamproof.evaluate.request import ContextValue, Request, RequestPrincipal, parse_principal, with_parent_user
 from iamproof.parsing.documents import load_policy_file, policy_document_from_node, read_text
 from iamproof.parsing.json_tree import (
     JArray,
@@ -27,7 +27,7 @@ from iamproof.span import Span
 
 CASE_KEYS = ("policies", "request")
 POLICY_KINDS = ("identity", "resource", "boundary", "session", "scps", "rcps")
-REQUEST_KEYS = ("principal", "action", "resource", "resource_account", "context")
+REQUEST_KEYS = ("principal", "parent_user", "action", "resource", "resource_account", "context")
 _ACTION = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9_.-]+$")
 _ACCOUNT = re.compile(r"^\d{12}$")
 
@@ -86,6 +86,9 @@ def _policy(node: JValue, base: Path) -> Policy:
 def build_request(obj: JObject) -> Request:
     _check_keys(obj, REQUEST_KEYS)
     principal = parse_principal(to_python(_required(obj, "principal")), _required(obj, "principal").span)
+    parent = obj.get("parent_user")
+    if parent is not None:
+        principal = with_parent_user(principal, to_python(parent.value), parent.value.span)
     action_node = _string(_required(obj, "action"), "'action'")
     if not _ACTION.match(action_node.value):
         raise InputError(

@@ -284,7 +284,8 @@ def _decide_same_account(
     blocked, side = _side_checks(policies, request, allows)
     role_grants = [h for h in resource if h.principal is PrincipalMatch.ROLE]
     if role_grants and blocked is None:
-        return Decision.ALLOW, False, "the resource-based policy names the caller's role", role_grants + side
+        reason = "the resource-based policy names the caller's role (or the IAM user behind its federated session)"
+        return Decision.ALLOW, False, reason, role_grants + side
     required = required_resource_policy(request.service, request.resource)
     if required is not None and not _names_principal(resource):
         return Decision.DENY, False, f"the {required} does not allow the principal (an identity policy cannot)", []

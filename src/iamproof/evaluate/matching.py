@@ -95,7 +95,7 @@ class PrincipalMatch(IntEnum):
 
     NONE = 0
     ACCOUNT = 1  # the caller's account: delegates to the account's identity policies
-    ROLE = 2  # the role whose session is calling
+    ROLE = 2  # the role whose session is calling, or the IAM user behind a federated-user session
     EXACT = 3  # the caller's own ARN (user, role session, federated user)
     EVERYONE = 4  # "*" (or NotPrincipal that does not list the caller)
     SERVICE = 5  # a service principal by name
@@ -149,6 +149,8 @@ def _aws_entry_match(value: str, principal: RequestPrincipal, semantics: Semanti
         return PrincipalMatch.ACCOUNT
     if principal.arn is not None and value == principal.arn:
         return PrincipalMatch.EXACT
+    if principal.parent is not None and value == principal.parent:
+        return PrincipalMatch.ROLE  # §4.1 step 4: counts like a role ARN (session and boundary still apply)
     role = _ROLE_ARN.match(value)
     if role and kind is PrincipalType.ROLE_SESSION:
         same_role = (role.group(1), role.group(2), role.group(3)) == (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from iamproof.errors import InputError
@@ -41,6 +41,7 @@ class RequestPrincipal:
     session: str | None = None  # role session name
     arn: str | None = None  # the principal's own ARN (session ARN for a role session)
     value: str | None = None  # service principal, identity provider or canonical user id
+    parent: str | None = None  # federated user: the ARN of the IAM user that called GetFederationToken
 
     @property
     def role_arn(self) -> str | None:
@@ -67,6 +68,18 @@ _SESSION = re.compile(r"^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role/([^/]+)/([^
 _FEDERATED = re.compile(r"^arn:(aws[a-z-]*):sts::(\d{12}):federated-user/([^/]+)$")
 _ROLE = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role/")
 _ACCOUNT = re.compile(r"^\d{12}$")
+
+
+def with_parent_user(principal: RequestPrincipal, value: object, span: Span) -> RequestPrincipal:
+    """The request's `parent_user`: the IAM user behind a federated-user session (same partition and account)."""
+    if principal.type is not PrincipalType.FEDERATED_USER:
+        raise InputError("'parent_user' is only for a federated-user principal (arn:aws:sts::A:federated-user/N)", span)
+    m = _USER.match(value) if isinstance(value, str) else None
+    if m is None or not isinstance(value, str):
+        raise InputError("'parent_user' must be an IAM user ARN (arn:aws:iam::ACCOUNT:user/NAME)", span)
+    if (m.group(1), m.group(2)) != (principal.partition, principal.account):
+        raise InputError("'parent_user' must be a user of the federated user's own account", span)
+    return replace(principal, parent=value)
 
 
 def parse_principal(value: object, span: Span) -> RequestPrincipal:

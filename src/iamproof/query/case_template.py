@@ -8,13 +8,13 @@ from pathlib import Path
 from iamproof.errors import InputError
 from iamproof.evaluate.case_file import context_from_node, policy_set_from_node
 from iamproof.evaluate.decision import PolicySet
-from iamproof.evaluate.request import parse_principal
+from iamproof.evaluate.request import parse_principal, with_parent_user
 from iamproof.parsing.documents import read_text
 from iamproof.parsing.json_tree import JObject, JString, JValue, describe, parse_json, to_python
 from iamproof.patterns import parse_glob
 from iamproof.query.template import RequestTemplate
 
-REQUEST_KEYS = ("principal", "action", "resource", "resource_account", "context", "other_context")
+REQUEST_KEYS = ("principal", "parent_user", "action", "resource", "resource_account", "context", "other_context")
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,13 @@ def template_from_node(node: JValue) -> RequestTemplate:
             raise InputError(
                 f"unknown request key {member.key!r}; expected one of {', '.join(REQUEST_KEYS)}", member.key_span
             )
-    principal = node.get("principal")
+    given = node.get("principal")
+    principal = parse_principal(to_python(given.value), given.value.span) if given else None
+    parent = node.get("parent_user")
+    if parent is not None:
+        if principal is None:
+            raise InputError("'parent_user' needs the request's federated-user 'principal'", parent.key_span)
+        principal = with_parent_user(principal, to_python(parent.value), parent.value.span)
     action, resource = _pattern(node, "action"), _pattern(node, "resource")
     account = _pattern(node, "resource_account")
     context_member = node.get("context")
@@ -60,7 +66,7 @@ def template_from_node(node: JValue) -> RequestTemplate:
     if closed not in (None, "absent", "free"):
         raise InputError('\'other_context\' must be "absent" or "free"', node.span)
     return RequestTemplate(
-        principal=parse_principal(to_python(principal.value), principal.value.span) if principal else None,
+        principal=principal,
         action=parse_glob(action) if action is not None else None,
         resource=parse_glob(resource) if resource is not None else None,
         resource_account=account,

@@ -120,6 +120,8 @@ def principal_formula(principal: RequestPrincipal) -> Formula:
         parts.append(_equals(Slot.PRINCIPAL_PATH, path))
     if kind is PrincipalType.ROLE_SESSION:
         parts.append(_equals(Slot.PRINCIPAL_SESSION, principal.session or ""))
+    if kind is PrincipalType.FEDERATED_USER:
+        parts.append(_equals(Slot.PRINCIPAL_PARENT, principal.parent or ""))
     if principal.value is not None:
         parts.append(_equals(Slot.PRINCIPAL_VALUE, principal.value))
     return conj(parts)

@@ -190,7 +190,9 @@ def _aws_naming(value: str, semantics: Semantics) -> Naming:
         return Naming(account=conj([is_iam(), _partition_account(m.group(1), m.group(2))]))
     if m := _USER.match(value):
         fields = [(Slot.PRINCIPAL_PATH, m.group(3)), (Slot.PRINCIPAL_NAME, m.group(4))]
-        return Naming(exact=_exact(P.USER, m, fields))
+        # the user behind a federated-user session: counts like a role ARN (§4.1 step 4)
+        parent = conj([PrincipalIs(P.FEDERATED_USER.value), equals(Slot.PRINCIPAL_PARENT, value)])
+        return Naming(exact=_exact(P.USER, m, fields), role=parent)
     if m := _SESSION.match(value):
         fields = [(Slot.PRINCIPAL_NAME, m.group(3)), (Slot.PRINCIPAL_SESSION, m.group(4))]
         exact = _exact(P.ROLE_SESSION, m, fields)

@@ -31,6 +31,7 @@ def decode_request(encoder: Encoder, model: z3.ModelRef, realized: dict[StrVar, 
     action = _cell_string(encoder, model, Slot.ACTION, "", realized)
     request: dict[str, Any] = {
         "principal": _principal(encoder, model, kind),
+        **_parent_user(encoder, model, kind),
         "action": action,
         "resource": _cell_string(encoder, model, Slot.RESOURCE, action, realized),
         "resource_account": _string(encoder, model, Slot.RESOURCE_ACCOUNT),
@@ -77,6 +78,14 @@ def _principal(encoder: Encoder, model: z3.ModelRef, kind: PrincipalType) -> Any
         return "anonymous"
     key = {P.SERVICE: "Service", P.WEB_IDENTITY: "Federated", P.CANONICAL_USER: "CanonicalUser"}[kind]
     return {key: s(Slot.PRINCIPAL_VALUE)}
+
+
+def _parent_user(encoder: Encoder, model: z3.ModelRef, kind: PrincipalType) -> dict[str, str]:
+    """`parent_user` of a federated user, when the query mentions parents and the model gives one."""
+    if kind is not PrincipalType.FEDERATED_USER or Slot.PRINCIPAL_PARENT not in encoder.strings:
+        return {}
+    parent = _string(encoder, model, Slot.PRINCIPAL_PARENT)
+    return {"parent_user": parent} if parent else {}
 
 
 def _cell_string(encoder: Encoder, model: z3.ModelRef, slot: Slot, action: str, realized: dict[StrVar, str]) -> str:

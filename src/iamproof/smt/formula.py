@@ -26,6 +26,7 @@ class Slot(Enum):
     PRINCIPAL_NAME = "principal.name"
     PRINCIPAL_SESSION = "principal.session"
     PRINCIPAL_VALUE = "principal.value"
+    PRINCIPAL_PARENT = "principal.parent"  # federated user: its IAM user's ARN, or "" (none given)
 
 
 @dataclass(frozen=True)

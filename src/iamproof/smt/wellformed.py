@@ -68,7 +68,31 @@ def principal_constraints(encoder: Encoder) -> list[z3.BoolRef]:
         ),
         z3.InRe(s(Slot.RESOURCE_ACCOUNT), r.account),
     ]
+    if Slot.PRINCIPAL_PARENT in encoder.strings:  # only queries whose policies name IAM users
+        out += _parent_constraints(encoder, r)
     return out
+
+
+def _parent_constraints(encoder: Encoder, r: _Re) -> list[z3.BoolRef]:
+    """Only a federated user has a parent: none (""), or an IAM user of its own partition and account."""
+    s = encoder.string
+    parent = s(Slot.PRINCIPAL_PARENT)
+    user = z3.String(f"{encoder.tag}.principal.parent.user", encoder.ctx)
+    arn = z3.Concat(
+        z3.StringVal("arn:", encoder.ctx),
+        s(Slot.PRINCIPAL_PARTITION),
+        z3.StringVal(":iam::", encoder.ctx),
+        s(Slot.PRINCIPAL_ACCOUNT),
+        z3.StringVal(":user/", encoder.ctx),
+        user,
+    )
+    path_and_name = z3.Concat(z3.Star(z3.Concat(r.iam_name, r.text("/"))), r.iam_name)
+    none = parent == z3.StringVal("", encoder.ctx)
+    federated = _kind(encoder, PrincipalType.FEDERATED_USER)
+    return [
+        z3.Implies(z3.Not(federated), none),
+        z3.Implies(federated, z3.Or(none, z3.And(parent == arn, z3.InRe(user, path_and_name)))),
+    ]
 
 
 def context_constraints(encoder: Encoder, resource_account: bool = True) -> list[z3.BoolRef]:
