@@ -211,6 +211,8 @@ def requests(draw: st.DrawFn) -> dict[str, Any]:
     }
     if request["principal"] == f"arn:aws:sts::{A}:federated-user/fed" and draw(st.booleans()):
         request["parent_user"] = draw(st.sampled_from(PARENT_USERS))  # §4.1: the IAM user behind the session
+    if request["action"].startswith("kms:") and draw(st.booleans()):
+        request["aws_managed_key"] = True  # §4.3: RCPs do not apply to it
     if account is not None or resource == "*" or draw(st.booleans()):
         request["resource_account"] = account or draw(st.sampled_from([A, B]))
     keys = draw(st.lists(st.sampled_from(sorted(CONTEXT_VALUES)), max_size=5, unique=True))

@@ -46,6 +46,7 @@ def pinned(document: dict[str, Any]) -> RequestTemplate:
         context={key: value for key, value in request.context.items()},
         closed_context=True,
         multivalued=request.multivalued,
+        aws_managed_key=request.aws_managed_key,
     )
 
 

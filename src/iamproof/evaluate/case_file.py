@@ -27,7 +27,7 @@ from iamproof.span import Span
 
 CASE_KEYS = ("policies", "request")
 POLICY_KINDS = ("identity", "resource", "boundary", "session", "scps", "rcps")
-REQUEST_KEYS = ("principal", "parent_user", "action", "resource", "resource_account", "context")
+REQUEST_KEYS = ("principal", "parent_user", "action", "resource", "resource_account", "aws_managed_key", "context")
 _ACTION = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9_.-]+$")
 _ACCOUNT = re.compile(r"^\d{12}$")
 
@@ -104,7 +104,20 @@ def build_request(obj: JObject) -> Request:
     context_member = obj.get("context")
     context, multivalued = _context(context_member.value if context_member else None)
     account, assumed = _resource_account(obj, resource_node.value, principal)
-    return Request(principal, action_node.value, resource_node.value, account, context, multivalued, assumed)
+    managed = aws_managed_key(obj, action_node.value)
+    return Request(principal, action_node.value, resource_node.value, account, context, multivalued, assumed, managed)
+
+
+def aws_managed_key(obj: JObject, action: str | None) -> bool:
+    """The request's `aws_managed_key` (true: the resource is an AWS-managed KMS key); only for kms actions."""
+    member = obj.get("aws_managed_key")
+    if member is None:
+        return False
+    if not isinstance(member.value, JBool):
+        raise InputError("'aws_managed_key' must be true or false", member.value.span)
+    if member.value.value and action is not None and not action.lower().startswith("kms:"):
+        raise InputError("'aws_managed_key' is only for a kms: action on a KMS key", member.value.span)
+    return member.value.value
 
 
 def _resource_account(obj: JObject, resource: str, principal: RequestPrincipal) -> tuple[str | None, bool]:

@@ -187,7 +187,9 @@ def _applicable_refs(policies: PolicySet, request: Request, semantics: Semantics
         notes.append("SCPs do not apply to a principal outside the organization's accounts (service, anonymous)")
     elif policies.scps:
         refs += _level_refs(PolicyKind.SCP, policies.scps)
-    if policies.rcps and PolicyKind.RCP not in levels:
+    if policies.rcps and request.aws_managed_key:
+        notes.append("RCPs do not apply to an AWS-managed KMS key")
+    elif policies.rcps and PolicyKind.RCP not in levels:
         notes.append(f"RCPs do not apply: the service {request.service!r} does not support them")
     elif policies.rcps:
         refs += _level_refs(PolicyKind.RCP, policies.rcps)
@@ -199,7 +201,8 @@ def _applicable_levels(policies: PolicySet, request: Request, semantics: Semanti
     levels: dict[PolicyKind, int] = {}
     if policies.scps and request.principal.type.is_iam:
         levels[PolicyKind.SCP] = len(policies.scps)
-    if policies.rcps and (semantics.rcp_scope is RcpScope.ALL or rcp_supported(request.service)):
+    supported = semantics.rcp_scope is RcpScope.ALL or rcp_supported(request.service)
+    if policies.rcps and supported and not request.aws_managed_key:
         levels[PolicyKind.RCP] = len(policies.rcps)
     return levels
 

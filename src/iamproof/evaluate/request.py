@@ -146,6 +146,7 @@ class Request:
     context: Mapping[str, ContextValue | None] = field(default_factory=dict)
     multivalued: frozenset[str] = frozenset()
     resource_account_assumed: bool = False
+    aws_managed_key: bool = False  # the resource is an AWS-managed KMS key (RCPs do not apply to it, §4.3)
 
     @property
     def service(self) -> str:

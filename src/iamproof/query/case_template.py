@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from iamproof.errors import InputError
-from iamproof.evaluate.case_file import context_from_node, policy_set_from_node
+from iamproof.evaluate.case_file import aws_managed_key, context_from_node, policy_set_from_node
 from iamproof.evaluate.decision import PolicySet
 from iamproof.evaluate.request import parse_principal, with_parent_user
 from iamproof.parsing.documents import read_text
@@ -14,7 +14,16 @@ from iamproof.parsing.json_tree import JObject, JString, JValue, describe, parse
 from iamproof.patterns import parse_glob
 from iamproof.query.template import RequestTemplate
 
-REQUEST_KEYS = ("principal", "parent_user", "action", "resource", "resource_account", "context", "other_context")
+REQUEST_KEYS = (
+    "principal",
+    "parent_user",
+    "action",
+    "resource",
+    "resource_account",
+    "aws_managed_key",
+    "context",
+    "other_context",
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,7 @@ def template_from_node(node: JValue) -> RequestTemplate:
         closed_context=closed == "absent",
         multivalued=multivalued,
         spelling=_spelling(context_member.value) if context_member else {},
+        aws_managed_key=aws_managed_key(node, action) if node.get("aws_managed_key") else None,
     )
 
 

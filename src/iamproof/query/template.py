@@ -10,6 +10,7 @@ from iamproof.evaluate.request import PrincipalType, Request, RequestPrincipal
 from iamproof.patterns import Glob, glob_match, literal_glob
 from iamproof.smt.formula import (
     TRUE,
+    AwsManagedKey,
     BinaryIs,
     BoolIs,
     Compare,
@@ -42,6 +43,7 @@ class RequestTemplate:
     closed_context: bool = False  # keys not in `context` are absent
     multivalued: frozenset[str] = frozenset()  # pinned keys written as lists
     spelling: dict[str, str] = field(default_factory=dict)  # lower-case key -> as the case file writes it
+    aws_managed_key: bool | None = None  # the resource is an AWS-managed KMS key; None: either
 
     def fits(self, request: Request) -> bool:
         """Does a concrete request fit this template? (Checked on every witness.)"""
@@ -52,6 +54,8 @@ class RequestTemplate:
         if self.resource is not None and not arn_like(self.resource, request.resource):
             return False
         if self.resource_account is not None and self.resource_account != request.resource_account:
+            return False
+        if self.aws_managed_key is not None and self.aws_managed_key != request.aws_managed_key:
             return False
         return all(set(request.lookup(key) or ()) == set(values or ()) for key, values in self.context.items())
 
@@ -92,6 +96,8 @@ class RequestTemplate:
             parts.append(Match(StrTerm.of(Slot.RESOURCE), self.resource, MatchMode.ARN))
         if self.resource_account is not None:
             parts.append(_equals(Slot.RESOURCE_ACCOUNT, self.resource_account))
+        if self.aws_managed_key is not None:
+            parts.append(AwsManagedKey() if self.aws_managed_key else neg(AwsManagedKey()))
         for key, info in keys.items():
             if key in DERIVED_KEYS:
                 continue

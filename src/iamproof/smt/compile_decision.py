@@ -16,6 +16,7 @@ from iamproof.smt.compile_statements import CompiledStatement, StatementCompiler
 from iamproof.smt.formula import (
     FALSE,
     TRUE,
+    AwsManagedKey,
     Formula,
     Match,
     MatchMode,
@@ -111,10 +112,14 @@ class _Logic:
     def rcps_apply(self) -> Formula:
         if not self.rcps:
             return FALSE
-        if self.semantics.rcp_scope is RcpScope.ALL:
-            return TRUE
         term = StrTerm.of(Slot.ACTION)
-        return disj(Match(term, (*literal_glob(f"{svc}:"), Wild.STAR), MatchMode.IGNORE_CASE) for svc in rcp_services())
+        managed_key = conj([AwsManagedKey(), Match(term, (*literal_glob("kms:"), Wild.STAR), MatchMode.IGNORE_CASE)])
+        if self.semantics.rcp_scope is RcpScope.ALL:
+            return neg(managed_key)
+        services = disj(
+            Match(term, (*literal_glob(f"{svc}:"), Wild.STAR), MatchMode.IGNORE_CASE) for svc in rcp_services()
+        )
+        return conj([services, neg(managed_key)])
 
     def grant(self) -> Formula:
         external = neg(is_iam())

@@ -36,6 +36,8 @@ def decode_request(encoder: Encoder, model: z3.ModelRef, realized: dict[StrVar, 
         "resource": _cell_string(encoder, model, Slot.RESOURCE, action, realized),
         "resource_account": _string(encoder, model, Slot.RESOURCE_ACCOUNT),
     }
+    if action.lower().startswith("kms:") and z3.is_true(model.eval(encoder.aws_managed_key, model_completion=True)):
+        request["aws_managed_key"] = True
     context = _context(encoder, model, realized)
     if context:
         request["context"] = context

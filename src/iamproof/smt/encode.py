@@ -20,6 +20,7 @@ from iamproof.smt.atoms import CELL_CANDIDATES, AtomIndex, index_atoms
 from iamproof.smt.domains import CellDomain, cell_domain, domain_automata, remember_too_large
 from iamproof.smt.formula import (
     And,
+    AwsManagedKey,
     BinaryIs,
     BoolIs,
     Compare,
@@ -83,6 +84,7 @@ class Encoder:
         self.tag = "q"
         self.atoms = index_atoms(self.formulas)
         self.kind = z3.Int(f"{self.tag}.principal.kind", self.ctx)
+        self.aws_managed_key = z3.Bool(f"{self.tag}.resource.aws_managed_key", self.ctx)
         for slot in CELL_CANDIDATES:
             if slot not in self.atoms.entangled:
                 self._plan_cells(slot)
@@ -201,6 +203,8 @@ class Encoder:
             return z3.BoolRef(z3.Z3_mk_not(arg.ctx_ref(), arg.as_ast()), arg.ctx)
         if isinstance(node, Match):
             return self._match(node)
+        if isinstance(node, AwsManagedKey):
+            return self.aws_managed_key
         if isinstance(node, PrincipalIs):
             return self.kind == PRINCIPAL_KINDS.index(PrincipalType(node.kind))
         if isinstance(node, Present):

@@ -181,6 +181,11 @@ class PrincipalIs(Formula):
     kind: str
 
 
+@dataclass(frozen=True)
+class AwsManagedKey(Formula):
+    """The resource is an AWS-managed KMS key (a flag of the request)."""
+
+
 def conj(args: Iterable[Formula]) -> Formula:
     out: list[Formula] = []
     for arg in args:
