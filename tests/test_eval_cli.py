@@ -24,7 +24,7 @@ from tests.evalkit import (
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "deny-through-api.json"
 OBJ = "arn:aws:s3:::bkt/k"
-ERROR = re.compile(r"^iamproof: error: (?P<file>[^\n]+?):(?P<line>\d+):(?P<col>\d+): (?P<message>.+)$")
+ERROR = re.compile(r"^(?P<file>[^\n]+?):(?P<line>\d+):(?P<col>\d+): (?P<message>.+)$")
 
 
 def with_sid(sid: str, statement: dict[str, Any]) -> dict[str, Any]:
@@ -343,7 +343,7 @@ def test_missing_case_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture
     assert run(["eval", str(path)]) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.startswith(f"iamproof: error: {path}:1:1: cannot read file")
+    assert err.startswith(f"{path}:1:1: cannot read file")
 
 
 def test_unknown_option_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,6 +14,11 @@ from tests.test_lint_builder import BUCKET, A, allow, build_policy, codes, deny,
 
 CLEAN = policy(allow(Sid="ReadObjects"), allow(Action="s3:ListBucket", Resource=BUCKET))
 
+
+def _with_id(document: dict[str, Any], policy_id: str = "cd3ad3d9-2776-4ef1-a904-4c229d1642ee") -> dict[str, Any]:
+    return {**document, "Id": policy_id}
+
+
 ROWS: list[tuple[str, dict[str, Any], str, list[str]]] = [
     ("clean identity policy", CLEAN, "identity", []),
     # actions
@@ -21,7 +26,30 @@ ROWS: list[tuple[str, dict[str, Any], str, list[str]]] = [
     ("action with a space", policy(allow(Action="s3:Get Object")), "identity", ["INVALID_ACTION_FORMAT"]),
     ("action with a trailing space", policy(allow(Action="s3:GetObject ")), "identity", ["INVALID_ACTION_FORMAT"]),
     ("action with two colons", policy(allow(Action="s3:Get:Object")), "identity", ["INVALID_ACTION_FORMAT"]),
-    ("policy variable in an action", policy(allow(Action="s3:${aws:username}")), "identity", ["INVALID_ACTION_FORMAT"]),
+    (
+        "policy variable in an action",
+        policy(allow(Action="s3:${aws:username}")),
+        "identity",
+        ["VARIABLE_UNSUPPORTED_IN_ELEMENT"],
+    ),
+    (
+        "policy variable in a NotAction",
+        policy(deny(Action=None, NotAction=["s3:*", "iam:${aws:username}"], Resource="*")),
+        "identity",
+        ["VARIABLE_UNSUPPORTED_IN_ELEMENT"],
+    ),
+    (
+        "policy variable in an action with a second colon",
+        policy(allow(Action="s3:${aws:username}:Get")),
+        "identity",
+        ["INVALID_ACTION_FORMAT", "VARIABLE_UNSUPPORTED_IN_ELEMENT"],
+    ),
+    (
+        "policy variable as the whole action",
+        policy(allow(Action="${aws:username}")),
+        "identity",
+        ["INVALID_ACTION_FORMAT", "VARIABLE_UNSUPPORTED_IN_ELEMENT"],
+    ),
     ("unknown service prefix", policy(allow(Action="s4:GetObject")), "identity", ["INVALID_SERVICE_IN_ACTION"]),
     ("unknown action name", policy(allow(Action="s3:GetObjekt")), "identity", ["INVALID_ACTION"]),
     ("API name that is no IAM action", policy(allow(Action="s3:ListObjectsV2")), "identity", ["INVALID_ACTION"]),
@@ -216,6 +244,52 @@ ROWS: list[tuple[str, dict[str, Any], str, list[str]]] = [
     ("Sid with a dash in a bucket policy", policy(allow(Sid="read-objects", Principal={"AWS": A})), "resource", []),
     ("empty Sid", policy(allow(Sid="")), "identity", ["EMPTY_SID_VALUE"]),
     ("no statements", policy(), "identity", ["MISSING_STATEMENT"]),
+    # Id
+    ("Id in an identity policy", _with_id(policy(allow())), "identity", ["ID_IN_IDENTITY_POLICY"]),
+    ("Id in a permissions boundary", _with_id(policy(allow())), "boundary", ["ID_IN_IDENTITY_POLICY"]),
+    ("Id in a session policy", _with_id(policy(allow())), "session", ["ID_IN_IDENTITY_POLICY"]),
+    ("Id in a resource policy", _with_id(policy(allow(Principal={"AWS": A}))), "resource", []),
+    ("Id in an SCP", _with_id(policy(allow())), "scp", []),
+    # characters (TAB, LF, CR and U+0020 to U+00FF)
+    ("snowman in a resource", policy(allow(Resource=f"{BUCKET}/\u2603/*")), "identity", ["UNSUPPORTED_CHARACTER"]),
+    ("Latin-1 letters in a resource", policy(allow(Resource=f"{BUCKET}/caf\u00e9-\u00ff/*")), "identity", []),
+    (
+        "control character in a condition value",
+        policy(allow(Condition={"StringEquals": {"s3:prefix": "home/\u0001"}})),
+        "identity",
+        ["UNSUPPORTED_CHARACTER"],
+    ),
+    (
+        "TAB, LF and CR in a condition value",
+        policy(allow(Condition={"StringEquals": {"s3:prefix": "a\tb\nc\rd"}})),
+        "identity",
+        [],
+    ),
+    (
+        "character beyond Latin-1 in a condition key",
+        policy(allow(Condition={"StringEquals": {"aws:PrincipalTag/\u0100": "x"}})),
+        "identity",
+        ["UNSUPPORTED_CHARACTER"],
+    ),
+    (
+        "emoji in a principal",
+        policy(allow(Principal={"AWS": f"arn:aws:iam::{A}:user/\U0001f600"})),
+        "resource",
+        ["UNSUPPORTED_CHARACTER"],
+    ),
+    ("snowman in a Sid", policy(allow(Sid="S\u2603", Principal={"AWS": A})), "resource", ["UNSUPPORTED_CHARACTER"]),
+    (
+        "snowman in an action",
+        policy(allow(Action="s3:Get\u2603")),
+        "identity",
+        ["INVALID_ACTION_FORMAT", "UNSUPPORTED_CHARACTER"],
+    ),
+    (
+        "snowman in the Id of an identity policy",
+        _with_id(policy(allow()), "policy-\u2603"),
+        "identity",
+        ["UNSUPPORTED_CHARACTER", "ID_IN_IDENTITY_POLICY"],
+    ),
     # redundant statements
     (
         "statement inside a broader one",
@@ -292,6 +366,34 @@ def test_findings_carry_the_span_of_what_they_concern() -> None:
     [found] = validate_policy(built, PolicyType.IDENTITY)
     assert found.span == built.statements[0].action.items[1].span
     assert (found.severity, "did you mean 's3:GetObject'" in found.message) == (Severity.ERROR, True)
+
+
+@pytest.mark.parametrize(
+    ("document", "policy_type", "expected"),
+    [
+        (policy(allow(Principal={"AWS": A})), "identity", "Principal is not supported in an identity policy;"),
+        (policy(allow(Resource=None)), "identity", "an identity policy needs one"),
+        (policy(allow(Principal="*")), "scp", "Principal is not supported in an SCP;"),
+        (policy(allow(Resource=None, Principal="*")), "rcp", "an RCP needs one"),
+        (policy(allow(Sid="read-objects")), "identity", "only ASCII letters and digits in an identity policy"),
+        (policy(allow(Sid="read-objects")), "boundary", "only ASCII letters and digits in a permissions boundary"),
+        (policy(allow()), "trust", "has no Principal; a trust policy must name one"),
+        (_with_id(policy(allow())), "identity", "the Id element is not supported in an identity policy"),
+    ],
+)
+def test_messages_name_the_policy_type_with_its_article(
+    document: dict[str, Any], policy_type: str, expected: str
+) -> None:
+    messages = [item.message for item in validate_policy(build_policy(document), PolicyType(policy_type))]
+    assert any(expected in message for message in messages), messages
+
+
+def test_character_finding_names_the_character() -> None:
+    built = build_policy(policy(allow(Resource=f"{BUCKET}/\u2603\u2603/*")))
+    [found] = validate_policy(built, PolicyType.IDENTITY)
+    resource = built.statements[0].resource
+    assert resource is not None and found.span == resource.items[0].span
+    assert "'\u2603' (U+2603) and 1 more such character;" in found.message
 
 
 def test_findings_are_sorted_by_position() -> None:

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import pytest
 
-from iamproof.ast import Policy
+from iamproof.ast import OperatorFamily, Policy
 from iamproof.errors import InputError
 from iamproof.parsing.documents import load_policy_file, policy_document_from_node
 from iamproof.parsing.json_tree import parse_json
@@ -139,6 +139,14 @@ POLICY_ROWS = [
     ("action-empty-name", statement(ALLOW, '"Action": ""'), 5, 15, "empty action name in 'Action'"),
     ("action-no-service", statement(ALLOW, '"Action": "GetObject"'), 5, 15,
      "action 'GetObject' must be written 'service:action'"),
+    ("action-no-colon", statement(ALLOW, '"Action": ["s3:*", "s3GetObject"]'), 5, 24,
+     "action 's3GetObject' must be written 'service:action'"),
+    ("action-two-colons", statement(ALLOW, '"NotAction": "s3:Get:Object"'), 5, 18,
+     "action 's3:Get:Object' must be written 'service:action'"),
+    ("action-colon-after-variable", statement(ALLOW, '"Action": "s3:${aws:username}:Get"'), 5, 15,
+     "action 's3:${aws:username}:Get' must be written 'service:action'"),
+    ("action-only-variable", statement(ALLOW, '"Action": "${aws:username}"'), 5, 15,
+     "action '${aws:username}' must be written 'service:action'"),
     ("action-and-notaction", statement(ALLOW, GET, '"NotAction": "s3:*"'), 6, 5,
      "statement has both 'Action' and 'NotAction'"),
     ("neither-action", statement(ALLOW, ANY), 3, 16, "statement has neither 'Action' nor 'NotAction'"),
@@ -232,9 +240,9 @@ POLICY_ROWS = [
 ]  # fmt: skip
 
 
-def load(text: str) -> Policy:
+def load(text: str, *, lenient: bool = False) -> Policy:
     """Parse `text` as a policy file would be (bare document or AWS CLI output)."""
-    return policy_document_from_node(parse_json(text, "policy.json")).policy
+    return policy_document_from_node(parse_json(text, "policy.json"), lenient=lenient).policy
 
 
 def assert_error_at(caught: pytest.ExceptionInfo[InputError], file: str, line: int, column: int, message: str) -> None:
@@ -252,6 +260,36 @@ def test_malformed_input(text: str, line: int, column: int, message: str) -> Non
     with pytest.raises(InputError) as caught:
         load(text)
     assert_error_at(caught, "policy.json", line, column, message)
+
+
+LENIENT_ROWS = ("action-no-service", "action-no-colon", "action-two-colons", "action-colon-after-variable",
+                "action-only-variable", "operator-null-ifexists")  # fmt: skip
+"""Rows that lenient loading (`iamproof validate`) keeps in the AST, for lint to report as ERROR findings."""
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    [pytest.param(*row[1:], id=row[0]) for row in JSON_ROWS + POLICY_ROWS if row[0] not in LENIENT_ROWS],
+)
+def test_lenient_loading_rejects_every_other_error(text: str, line: int, column: int, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        load(text, lenient=True)
+    assert_error_at(caught, "policy.json", line, column, message)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"), [pytest.param(*row[1:4], id=row[0]) for row in POLICY_ROWS if row[0] in LENIENT_ROWS]
+)
+def test_lenient_loading_keeps_what_lint_reports(text: str, line: int, column: int) -> None:
+    (kept,) = load(text, lenient=True).statements
+    spans = [item.span for item in kept.action.items] + [c.operator_span for c in kept.conditions]
+    assert (line, column) in [(span.line, span.column) for span in spans]
+
+
+def test_lenient_loading_keeps_null_with_if_exists_as_written() -> None:
+    (kept,) = load(condition("NullIfExists", "aws:TagKeys", '"true"'), lenient=True).statements
+    operator = kept.conditions[0].operator
+    assert (operator.name, operator.family, operator.if_exists) == ("NullIfExists", OperatorFamily.NULL, True)
 
 
 def test_rows_are_distinct_and_plenty() -> None:

@@ -65,6 +65,8 @@ def test_version(version: str | None, variables: bool) -> None:
 def test_id_and_statement_list() -> None:
     policy = parse({"Id": "Q1", "Statement": [allow(Sid="First"), {**allow(), "Effect": "Deny", "Sid": "Second"}]})
     assert policy.id == "Q1"
+    assert parse({"Statement": allow()}).id_span is None
+    assert parse({"Statement": allow()}).statements[0].sid_span is None
     assert [(s.index, s.sid, s.effect) for s in policy.statements] == [
         (0, "First", Effect.ALLOW),
         (1, "Second", Effect.DENY),
@@ -139,7 +141,16 @@ def test_no_principal() -> None:
 
 @pytest.mark.parametrize("element", ["Action", "NotAction"])
 @pytest.mark.parametrize(
-    "value", ["*", "s3:GetObject", ["s3:Get*", "IAM:listaccesskeys", "ec2:?escribe*"], ["*:*"]], ids=str
+    "value",
+    [
+        "*",
+        "s3:GetObject",
+        ["s3:Get*", "IAM:listaccesskeys", "ec2:?escribe*"],
+        ["*:*"],
+        "s3:${aws:username}",
+        ["s3:Get${aws:PrincipalTag/a:b}*", "${aws:x}:${s3:y}"],
+    ],
+    ids=str,
 )
 def test_actions(element: str, value: str | list[str]) -> None:
     statement = one_statement({"Effect": "Deny", element: value, "Resource": "*"})
@@ -288,6 +299,9 @@ def test_spans_in_a_policy_file() -> None:
     assert at(first.principal.span) == (8, 20)
     assert at(first.principal.entries[0].span) == (8, 32)
     assert at(first.action.items[0].span) == (9, 17)
+    assert policy.id_span is not None and at(policy.id_span) == (3, 9)
+    assert first.sid_span is not None and at(first.sid_span) == (6, 14)
+    assert second.sid_span is not None and at(second.sid_span) == (17, 14)
     arn_like = first.conditions[0]
     spans = (arn_like.operator_span, arn_like.key_span, arn_like.values[0].span)
     assert [at(span) for span in spans] == [(12, 9), (12, 21), (12, 38)]
@@ -298,6 +312,14 @@ def test_spans_in_a_policy_file() -> None:
     assert (number.text, number.kind, at(number.span)) == ("10", ValueKind.NUMBER, (26, 50))
     assert second.principal is not None and second.principal.negated
     assert second.resource is not None and second.resource.negated and second.action.negated
+
+
+@pytest.mark.parametrize("version", ["2012-10-17", "2008-10-17", None], ids=str)
+def test_a_policy_variable_in_an_action_is_literal_text(version: str | None) -> None:
+    """Variables are not substituted in Action (iam-semantics.md §3.4), so `${...}` and the colons inside it
+    are part of the action's name, under every Version."""
+    statement = one_statement(allow(Action="s3:${aws:username}", Resource="*"), version)
+    assert [item.text for item in statement.action.items] == ["s3:${aws:username}"]
 
 
 def test_other_sample_policies() -> None:

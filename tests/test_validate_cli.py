@@ -22,6 +22,11 @@ TRUST = str(DATA / "trust_role.json")
 FUNCTION = str(DATA / "function_policy.json")
 VERSION = str(DATA / "policy_version.json")
 BROKEN = str(DATA / "broken.json")
+NULL_IF_EXISTS = str(DATA / "null_if_exists.json")
+NO_COLON = str(DATA / "action_without_colon.json")
+TWO_COLONS = str(DATA / "action_two_colons.json")
+ACTION_VARIABLE = str(DATA / "action_variable.json")
+CHARACTER = str(DATA / "unsupported_character.json")
 
 
 @pytest.fixture(autouse=True)
@@ -199,3 +204,95 @@ def test_relative_paths_stay_relative_in_sarif(
 def test_no_files_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys)
     assert code == 2 and "Missing argument" in err
+
+
+# --- what AWS rejects but validate reports as a finding; the other commands refuse it --------------------
+
+
+@pytest.mark.parametrize(
+    ("file", "position", "code"),
+    [
+        pytest.param(NULL_IF_EXISTS, "7:19", "NULL_WITH_IF_EXISTS", id="NullIfExists"),
+        pytest.param(NO_COLON, "5:33", "INVALID_ACTION_FORMAT", id="action-without-colon"),
+        pytest.param(TWO_COLONS, "5:15", "INVALID_ACTION_FORMAT", id="action-with-two-colons"),
+        pytest.param(CHARACTER, "6:17", "UNSUPPORTED_CHARACTER", id="character-beyond-latin-1"),
+    ],
+)
+def test_invalid_policy_text_is_an_error_finding(
+    capsys: pytest.CaptureFixture[str], file: str, position: str, code: str
+) -> None:
+    exit_code, out, err = run(capsys, file)
+    assert (exit_code, err) == (1, "")
+    lines = out.splitlines()
+    assert lines[1].startswith(f"{file}:{position}: ERROR {code}: ")
+    assert lines[2:] == ["1 file: 1 error"]
+
+
+def test_invalid_policy_text_in_json_output(capsys: pytest.CaptureFixture[str]) -> None:
+    exit_code, out, _ = run(capsys, "--format", "json", NULL_IF_EXISTS, NO_COLON)
+    null_if_exists, no_colon = json.loads(out)["files"]
+    assert exit_code == 1 and null_if_exists["error"] is None and no_colon["error"] is None
+    assert [(f["code"], f["line"], f["column"]) for f in null_if_exists["findings"]] == [("NULL_WITH_IF_EXISTS", 7, 19)]
+    assert [(f["code"], f["line"], f["column"]) for f in no_colon["findings"]] == [("INVALID_ACTION_FORMAT", 5, 33)]
+
+
+def _case(tmp_path: Path, policy_file: str, **request: str) -> str:
+    document = {
+        "policies": {"identity": [policy_file]},
+        "request": {"principal": "arn:aws:iam::111122223333:user/alice", "resource_account": "111122223333", **request},
+    }
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return str(path)
+
+
+_REFUSED = [
+    pytest.param(
+        NULL_IF_EXISTS,
+        "7:19",
+        "condition operator 'NullIfExists': Null cannot be used with IfExists",
+        id="NullIfExists",
+    ),
+    pytest.param(NO_COLON, "5:33", "action 's3GetObject' must be written 'service:action'", id="action-without-colon"),
+    pytest.param(
+        TWO_COLONS, "5:15", "action 's3:Get:Object' must be written 'service:action'", id="action-with-two-colons"
+    ),
+]
+
+
+@pytest.mark.parametrize(("file", "position", "message"), _REFUSED)
+@pytest.mark.parametrize("command", ["eval", "can", "check-not-granted"])
+def test_other_commands_refuse_invalid_policy_text(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str, file: str, position: str, message: str
+) -> None:
+    if command == "check-not-granted":
+        args = [command, file, "--action", "s3:GetObject"]
+    else:
+        args = [command, _case(tmp_path, file, action="s3:GetObject", resource="arn:aws:s3:::example-bucket/k")]
+    exit_code = cli.run(args)
+    err = capsys.readouterr().err
+    assert exit_code == 2
+    [line] = err.splitlines()
+    assert f"{file}:{position}: {message}" in line
+
+
+def test_action_with_a_variable_is_literal_text(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """`s3:${aws:username}` names an action literally so called: eval denies s3:GetObject, validate warns."""
+    exit_code, out, err = run(capsys, ACTION_VARIABLE)
+    assert (exit_code, err) == (0, "")
+    assert out.splitlines()[1].startswith(f"{ACTION_VARIABLE}:5:15: WARNING VARIABLE_UNSUPPORTED_IN_ELEMENT:")
+    assert run(capsys, "--fail-on", "warning", ACTION_VARIABLE)[0] == 1
+    case_file = _case(tmp_path, ACTION_VARIABLE, action="s3:GetObject", resource="arn:aws:s3:::example-bucket/k")
+    exit_code = cli.run(["eval", "--format", "json", case_file])
+    captured = capsys.readouterr()
+    decision = json.loads(captured.out)
+    assert (exit_code, captured.err) == (1, "")
+    assert (decision["decision"], decision["explicit_deny"], decision["statements"]) == ("deny", False, [])
+
+
+def test_eval_accepts_characters_validate_reports(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    case_file = _case(tmp_path, CHARACTER, action="s3:GetObject", resource="arn:aws:s3:::example-bucket/\u2603/k")
+    exit_code = cli.run(["eval", "--format", "json", case_file])
+    captured = capsys.readouterr()
+    assert (exit_code, captured.err) == (0, "")
+    assert json.loads(captured.out)["decision"] == "allow"

@@ -134,6 +134,7 @@ class Statement:
     resource: ResourceBlock | None
     conditions: tuple[Condition, ...]
     span: Span
+    sid_span: Span | None = None  # the Sid string, when the statement has one
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ class Policy:
     id: str | None
     statements: tuple[Statement, ...]
     span: Span
+    id_span: Span | None = None  # the Id string, when the policy has one
 
     @property
     def variables_enabled(self) -> bool:

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from iamproof.errors import IamproofError
+from iamproof.errors import IamproofError, clip_values, error_line
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,12 +30,15 @@ def _register() -> None:
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code; every IamproofError becomes `file:line:col: message`."""
+    """Run the CLI and return its exit code.
+
+    Every IamproofError becomes one line on stderr: `file:line:col: message`, or `iamproof: error: message`
+    when it has no position (see `error_line`)."""
     _register()
     try:
         result = cli.main(args=argv, prog_name="iamproof", standalone_mode=False)
     except IamproofError as exc:
-        click.echo(f"iamproof: error: {exc}", err=True)
+        click.echo(error_line(exc), err=True)
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("iamproof: aborted", err=True)
@@ -49,7 +52,7 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug of ours: report it briefly, never as a bare traceback
         if os.environ.get("IAMPROOF_DEBUG"):
             raise
-        detail = f"{type(exc).__name__}: {exc}"
+        detail = clip_values(f"{type(exc).__name__}: {exc}")
         click.echo(f"iamproof: internal error: {detail} (set IAMPROOF_DEBUG=1 for details)", err=True)
         return 4
     return result if isinstance(result, int) else 0

@@ -116,14 +116,14 @@ def test_bad_baselines_are_errors(repo: Repo, capsys: pytest.CaptureFixture[str]
     repo.write(".iamproof.toml", toml)
     code, out, err = diff(capsys, "--base", "HEAD")
     assert (code, out) == (2, "")
-    assert err.startswith("iamproof: error: ") and message in err, err
+    assert err.startswith(f"{repo.root / '.iamproof.toml'}:1:1: ") and message in err, err
 
 
 def test_malformed_toml_has_a_position(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.write(".iamproof.toml", 'fail-on = "error"\n[[accept]\n')
     code, out, err = diff(capsys, "--base", "HEAD")
     assert (code, out) == (2, "")
-    assert err.startswith(f"iamproof: error: {repo.root / '.iamproof.toml'}:2:") and "invalid TOML" in err
+    assert err.startswith(f"{repo.root / '.iamproof.toml'}:2:") and "invalid TOML" in err
 
 
 def test_baseline_option_names_the_file(repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -134,11 +134,11 @@ def test_a_changed_file_that_cannot_be_parsed_fails_the_gate(repo: Repo, capsys:
     repo.write("policies/read.json", '{"Version": "2012-10-17", "Statement": [\n  {"Effect": "Allow",}\n]}\n')
     code, out, err = diff(capsys, "--base", "HEAD")
     assert (code, out) == (2, "")
-    assert err.startswith("iamproof: error: policies/read.json:2:")
+    assert err.startswith("policies/read.json:2:")
     repo.write("policies/read.json", policy(allow("s3:GetObject", "arn:aws:s3:::data/*")))
     repo.write("infra/app.yaml", "Resources:\n  X: [\n")
     code, out, err = diff(capsys, "--base", "HEAD")
-    assert code == 2 and err.startswith("iamproof: error: infra/app.yaml:")
+    assert code == 2 and err.startswith("infra/app.yaml:")
 
 
 def test_subdirectory_working_directory_shows_paths_from_there(

@@ -163,7 +163,7 @@ def test_malformed_new_template_is_an_error_with_its_position(
     )
     code, out, err = diff(capsys, old, new)
     assert (code, out) == (2, "")
-    assert err.startswith(f"iamproof: error: {new}:") and "invalid" in err
+    assert err.startswith(f"{new}:") and "invalid" in err
 
 
 def test_new_managed_policy_attachment(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -138,7 +138,7 @@ def test_compare_reports_each_caller_that_reaches_the_backend_only_through_the_a
 def test_an_error_in_the_question_points_at_its_column(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = query(capsys, str(EXAMPLE), 'who can do "lambda:InvokeFunction" onn "x"')
     assert (code, out) == (2, "")
-    assert err == "iamproof: error: <query>:1:36: expected 'on' after the action, found 'onn'\n"
+    assert err == "<query>:1:36: expected 'on' after the action, found 'onn'\n"
 
 
 @pytest.mark.parametrize(
@@ -166,7 +166,7 @@ def test_a_malformed_world_file_is_an_error_with_its_position(
     broken.write_text('{"Policy": "{}", "RevisionId": }\n', encoding="utf-8")
     code, out, err = query(capsys, str(tmp_path), BYPASS)
     assert (code, out) == (2, "")
-    assert re.match(rf"iamproof: error: {re.escape(str(broken))}:1:\d+: ", err), err
+    assert re.match(rf"{re.escape(str(broken))}:1:\d+: ", err), err
     assert "Traceback" not in err
 
 

@@ -33,7 +33,7 @@ def _finish(
 
 
 @click.command("check-not-granted")
-@click.argument("policy", type=click.Path(dir_okay=False))
+@click.argument("policy", type=click.Path())
 @click.option("--action", "actions", multiple=True, help="An action (wildcards allowed); repeat for several.")
 @click.option("--resource", "resources", multiple=True, help="A resource ARN (wildcards allowed); repeat for several.")
 @click.option(
@@ -69,7 +69,7 @@ def check_not_granted_command(
 
 
 @click.command("check-public")
-@click.argument("policy", type=click.Path(dir_okay=False))
+@click.argument("policy", type=click.Path())
 @click.option("--account", default=None, help="The account that owns the resource (default: from the policy's ARNs).")
 @timeout_option
 @format_option

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from iamproof.commands.eval_cmd import semantics_from, semantics_options
+from iamproof.commands.inputs import require_file
 from iamproof.commands.query_cmd import template_parameters
 from iamproof.commands.query_options import format_option, smt2_option, timeout_option, write_smt2
 from iamproof.commands.symbolic_cmds import EXIT_UNKNOWN, emit_view, kind_option, witness_view
@@ -97,8 +98,7 @@ def diff_command(
         raise click.UsageError("give OLD and NEW, or --base REF [PATHS...]")
     old, new = files
     for path in files:
-        if not Path(path).is_file():
-            raise InputError(f"{path}: no such file")
+        require_file(path)
     kinds = (FileKind.POLICY, FileKind.POLICY) if as_case else pair_kinds(old, new)
     if kinds != (FileKind.POLICY, FileKind.POLICY):
         for path, found in zip(files, kinds, strict=True):

@@ -33,7 +33,7 @@ def semantics_from(aws_star: str, rcp_scope: str) -> Semantics:
 
 
 @click.command("eval")
-@click.argument("case", type=click.Path(dir_okay=False))
+@click.argument("case", type=click.Path())
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @semantics_options
 def eval_command(case: str, output_format: str, aws_star: str, rcp_scope: str) -> int:

@@ -15,7 +15,7 @@ EXIT_CODES = {"yes": 0, "no": 1, "unknown": 3}
 
 
 @click.command("query")
-@click.argument("world", type=click.Path(exists=True))
+@click.argument("world", type=click.Path())
 @click.argument("question")
 @click.option("--account", default=None, help="The world's account ID (default: from the ARNs).")
 @click.option("--region", default=None, help="The world's region (default: from the API exports and ARNs).")

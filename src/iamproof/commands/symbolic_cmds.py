@@ -48,7 +48,7 @@ def emit_view(view: QueryView, output_format: str, answer_key: str, witnesses_ke
 
 
 @click.command("can")
-@click.argument("case", type=click.Path(dir_okay=False))
+@click.argument("case", type=click.Path())
 @timeout_option
 @format_option
 @smt2_option
@@ -77,8 +77,8 @@ def can_command(
 
 
 @click.command("equiv")
-@click.argument("first", type=click.Path(dir_okay=False))
-@click.argument("second", type=click.Path(dir_okay=False))
+@click.argument("first", type=click.Path())
+@click.argument("second", type=click.Path())
 @kind_option
 @timeout_option
 @format_option

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import click
 
 from iamproof.commands.query_options import format_option
+from iamproof.errors import error_line
 from iamproof.lint import DocumentReport, PolicyType, Severity, validate_file
 from iamproof.report.findings_json import render_findings_json
 from iamproof.report.findings_sarif import render_findings_sarif
@@ -22,7 +23,7 @@ _FAIL_ON = ("error", "security_warning", "warning", "suggestion", "none")
 
 
 @click.command("validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--policy-type",
     type=click.Choice(["auto", *(kind.value for kind in PolicyType)]),
@@ -44,7 +45,7 @@ def validate(files: tuple[str, ...], policy_type: str, fail_on: str, output_form
     reports = [validate_file(file, requested) for file in files]
     for report in reports:
         if report.error is not None:
-            click.echo(str(report.error), err=True)
+            click.echo(error_line(report.error), err=True)
     click.echo(_RENDERERS[output_format](reports), nl=False)
     return exit_code(reports, fail_on)
 

@@ -15,6 +15,7 @@ from iamproof.lint.entries import redundant_entries
 from iamproof.lint.findings import Finding, Severity
 from iamproof.lint.globs import is_universal, pattern_includes
 from iamproof.lint.policy_types import PolicyType
+from iamproof.parsing.policy_builder import action_shape_problem
 from iamproof.patterns import Pattern, has_wildcard, parse_glob
 
 _ACTION_CHAR = re.compile(r"[A-Za-z0-9*?-]")
@@ -23,8 +24,9 @@ _ACTION_CHAR = re.compile(r"[A-Za-z0-9*?-]")
 def check_actions(ctx: LintContext) -> Iterator[Finding]:
     for statement in ctx.policy.statements:
         invalid: set[int] = set()
+        element = "NotAction" if statement.action.negated else "Action"
         for index, item in enumerate(statement.action.items):
-            found = list(_check_action(item))
+            found = list(_check_action(item, element))
             if any(f.severity is Severity.ERROR for f in found):
                 invalid.add(index)
             yield from found
@@ -34,16 +36,14 @@ def check_actions(ctx: LintContext) -> Iterator[Finding]:
 
 
 def format_problem(text: str) -> str | None:
-    """Why `text` is not a well-formed action (`service:Name`, wildcards allowed), or None."""
-    if "${" in text:
-        return "policy variables are not substituted in actions, so it is literal text that matches nothing"
-    service, sep, name = text.partition(":")
-    if not sep:
-        return 'expected service:Action, for example "s3:GetObject"'
-    if ":" in name:
-        return "an action has exactly one ':'"
-    if not service or not name:
-        return "the service prefix or the action name is empty"
+    """Why `text` is not a well-formed action (`service:Name`, wildcards allowed), or None.
+
+    Only the shape of an action with a `${...}` is checked: the variable is literal text (reported as such).
+    """
+    shape = action_shape_problem(text)
+    if shape is not None or "${" in text:
+        return shape
+    service, _, name = text.partition(":")
     for part, what in ((service, "service prefix"), (name, "action name")):
         for char in part:
             if not _ACTION_CHAR.fullmatch(char):
@@ -52,13 +52,20 @@ def format_problem(text: str) -> str | None:
     return None
 
 
-def _check_action(item: Text) -> Iterator[Finding]:
+def _check_action(item: Text, element: str) -> Iterator[Finding]:
     text = item.text
     if text == "*":
         return
+    if "${" in text:
+        yield finding(
+            "VARIABLE_UNSUPPORTED_IN_ELEMENT",
+            f"policy variables are not substituted in {element}: {text!r} is literal text, which matches no action",
+            item.span,
+        )
     problem = format_problem(text)
     if problem is not None:
         yield finding("INVALID_ACTION_FORMAT", f"invalid action {text!r}: {problem}", item.span)
+    if problem is not None or "${" in text:
         return
     service, _, name = text.partition(":")
     service_glob = parse_glob(service.lower())

@@ -1,4 +1,4 @@
-"""Policy-level checks: statements, Version and policy variables, Sids."""
+"""Policy-level checks: statements, Version and policy variables, Id, Sids."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def check_policy(ctx: LintContext) -> Iterator[Finding]:
         yield finding("MISSING_STATEMENT", "'Statement' is empty: the policy has no effect", policy.span)
     yield from _check_version(policy)
     yield from _check_variables(policy)
+    yield from _check_id(ctx)
     yield from _check_sids(ctx)
 
 
@@ -86,6 +87,17 @@ def _check_variable_keys(text: str, span: Span) -> Iterator[Finding]:
             )
 
 
+def _check_id(ctx: LintContext) -> Iterator[Finding]:
+    policy = ctx.policy
+    if policy.id is not None and ctx.policy_type.identity_based:
+        yield finding(
+            "ID_IN_IDENTITY_POLICY",
+            f"the Id element is not supported in {ctx.policy_type.described} (it is meant for resource-based"
+            " policies) and changes nothing here; remove it",
+            policy.id_span or policy.span,
+        )
+
+
 def _check_sids(ctx: LintContext) -> Iterator[Finding]:
     seen: dict[str, int] = {}
     for statement in ctx.policy.statements:
@@ -105,6 +117,6 @@ def _check_sids(ctx: LintContext) -> Iterator[Finding]:
         if ctx.policy_type.stored_by_iam and not _SID.match(sid):
             yield finding(
                 "UNSUPPORTED_SID",
-                f"Sid {sid!r} may contain only ASCII letters and digits in a {ctx.policy_type.value} policy",
+                f"Sid {sid!r} may contain only ASCII letters and digits in {ctx.policy_type.described}",
                 statement.span,
             )

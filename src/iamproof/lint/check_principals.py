@@ -37,7 +37,7 @@ def _missing(statement: Statement, policy_type: PolicyType) -> Iterator[Finding]
     if policy_type.requires_principal:
         yield finding(
             "MISSING_PRINCIPAL",
-            f"statement {_name(statement)} has no Principal; a {policy_type.value} policy must name one",
+            f"statement {_name(statement)} has no Principal; {policy_type.described} must name one",
             statement.span,
         )
 
@@ -47,8 +47,7 @@ def _by_policy_type(statement: Statement, block: PrincipalBlock, policy_type: Po
     if policy_type.forbids_principal:
         yield finding(
             "UNSUPPORTED_PRINCIPAL",
-            f"{element} is not supported in a {policy_type.value} policy; the policy applies to whoever it is"
-            " attached to",
+            f"{element} is not supported in {policy_type.described}; the policy applies to whoever it is attached to",
             block.span,
         )
     elif policy_type is PolicyType.TRUST and block.negated:

@@ -49,7 +49,7 @@ def _required_elements(statement: Statement, policy_type: PolicyType) -> Iterato
     if statement.resource is None and policy_type in _RESOURCE_REQUIRED:
         yield finding(
             "MISSING_RESOURCE",
-            f"the statement has no Resource or NotResource; a {policy_type.value} policy needs one",
+            f"the statement has no Resource or NotResource; {policy_type.described} needs one",
             statement.span,
         )
     if statement.resource is not None and policy_type is PolicyType.TRUST:

@@ -57,6 +57,22 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
         "quota applies (for example a role's inline policies, or a raised trust-policy quota).",
     ),
     (
+        "ID_IN_IDENTITY_POLICY",
+        _G,
+        "Id element in an identity-based policy",
+        "The policy grammar allows Id in resource-based policies (where services such as SQS and SNS may "
+        "require it), not in identity policies, permissions boundaries or session policies; there it changes "
+        "nothing. Remove it.",
+    ),
+    (
+        "UNSUPPORTED_CHARACTER",
+        _E,
+        "The policy text has a character AWS does not allow",
+        "Policy text may contain only TAB, LF, CR and the characters U+0020 to U+00FF; AWS rejects a policy "
+        "with any other character, for example a control character written as a JSON escape or a "
+        "character beyond Latin-1.",
+    ),
+    (
         "UNIQUE_SIDS_REQUIRED",
         _E,
         "Statement IDs must be unique",
@@ -163,7 +179,8 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
         _W,
         "Policy variable where it is not substituted",
         "Policy variables are substituted only in Resource/NotResource (after the fifth colon of an ARN) and "
-        "in string and ARN condition values; elsewhere `${...}` is literal text.",
+        "in string and ARN condition values; elsewhere (Action, NotAction, Principal, the account or region "
+        "of an ARN) `${...}` is literal text, so an action written with one matches no real action.",
     ),
     # --- statement combinations -----------------------------------------------------------------------
     (

@@ -20,6 +20,16 @@ class PolicyType(Enum):
     SESSION = "session"
 
     @property
+    def described(self) -> str:
+        """The type as messages name it, with its article: "an identity policy", "an SCP"."""
+        return _DESCRIBED[self]
+
+    @property
+    def identity_based(self) -> bool:
+        """Is this an identity-based policy (attached to a principal, or bounding one's permissions)?"""
+        return self in (PolicyType.IDENTITY, PolicyType.BOUNDARY, PolicyType.SESSION)
+
+    @property
     def forbids_principal(self) -> bool:
         return self in (PolicyType.IDENTITY, PolicyType.BOUNDARY, PolicyType.SESSION, PolicyType.SCP)
 
@@ -37,6 +47,17 @@ class PolicyType(Enum):
     def stored_by_iam(self) -> bool:
         """Is the policy validated by IAM itself (strict Sid rules and the like)?"""
         return self in (PolicyType.IDENTITY, PolicyType.BOUNDARY, PolicyType.SESSION, PolicyType.TRUST)
+
+
+_DESCRIBED = {
+    PolicyType.IDENTITY: "an identity policy",
+    PolicyType.RESOURCE: "a resource policy",
+    PolicyType.TRUST: "a trust policy",
+    PolicyType.SCP: "an SCP",
+    PolicyType.RCP: "an RCP",
+    PolicyType.BOUNDARY: "a permissions boundary",
+    PolicyType.SESSION: "a session policy",
+}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from iamproof.ast import Policy
 from iamproof.errors import InputError
 from iamproof.lint.check_actions import check_actions
+from iamproof.lint.check_characters import check_characters
 from iamproof.lint.check_conditions import check_conditions
 from iamproof.lint.check_policy import check_policy
 from iamproof.lint.check_principals import check_principals
@@ -28,6 +29,7 @@ CHECKS: tuple[Check, ...] = (
     check_actions,
     check_resources,
     check_conditions,
+    check_characters,
     check_redundant_statements,
 )
 
@@ -61,10 +63,14 @@ def validate_document(document: PolicyDocument, file: str, requested: PolicyType
 
 
 def validate_file(path: str | Path, requested: PolicyType | None = None) -> DocumentReport:
-    """Load and validate a policy file; a file that cannot be read or parsed gives a report with `error`."""
+    """Load and validate a policy file; a file that cannot be read or parsed gives a report with `error`.
+
+    The file is loaded leniently: an action that is not `service:action` and the Null operator with IfExists
+    become ERROR findings rather than a parse error (every other command refuses such a policy).
+    """
     file = str(path)
     try:
-        document = load_policy_file(path)
+        document = load_policy_file(path, lenient=True)
     except InputError as exc:
         return DocumentReport(file, None, None, (), exc)
     except RecursionError:

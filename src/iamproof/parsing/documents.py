@@ -13,14 +13,25 @@ with positions that point into the file itself, through the string's escapes and
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
 from iamproof.ast import Policy
 from iamproof.errors import InputError
-from iamproof.parsing.json_tree import JObject, JString, JValue, parse_embedded_json, parse_json
+from iamproof.parsing.json_tree import (
+    MAX_AWS_POLICY_BYTES,
+    MAX_POLICY_BYTES,
+    JObject,
+    JString,
+    JValue,
+    parse_embedded_json,
+    parse_json,
+    size_text,
+)
 from iamproof.parsing.policy_builder import POLICY_KEYS, build_policy
 from iamproof.span import Span
 
@@ -45,11 +56,18 @@ _WRAPPERS = (
 )
 
 
-def read_text(path: str | Path) -> str:
-    """Read a text file (UTF-8, or UTF-16 with a byte order mark), or raise InputError naming the file."""
+def read_text(path: str | Path, *, limit: int | None = None, what: str = "file", hint: str = "") -> str:
+    """Read a text file (UTF-8, or UTF-16 with a byte order mark), or raise InputError naming the file.
+
+    With a `limit`, a file of more than `limit` bytes is an error, found without reading more than
+    `limit + 1` bytes: "`what` is larger than `limit` (size)`hint`"."""
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        with Path(path).open("rb") as stream:
+            data = stream.read() if limit is None else stream.read(limit + 1)
+            if limit is not None and len(data) > limit:
+                message = _too_large(what, limit, os.fstat(stream.fileno())) + hint
+                raise InputError(message, Span.whole_file(name))
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", Span.whole_file(name)) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -68,6 +86,11 @@ def read_text(path: str | Path) -> str:
         ) from None
 
 
+def _too_large(what: str, limit: int, status: os.stat_result) -> str:
+    size = f" ({status.st_size:,} bytes)" if stat.S_ISREG(status.st_mode) else ""
+    return f"{what} is larger than {size_text(limit)}{size}"
+
+
 def _byte_span(name: str, data: bytes, offset: int) -> Span:
     """The line and (character) column of byte `offset`; a UTF-8 byte order mark takes no column."""
     line_start = data.rfind(b"\n", 0, offset) + 1
@@ -79,10 +102,15 @@ def _byte_span(name: str, data: bytes, offset: int) -> Span:
     return Span(name, line, column, line, column + 1)
 
 
-def load_policy_file(path: str | Path) -> PolicyDocument:
-    """Load a policy from a file in any of the recognised shapes."""
+def load_policy_file(path: str | Path, *, lenient: bool = False) -> PolicyDocument:
+    """Load a policy from a file in any of the recognised shapes (`lenient`: see `build_policy`).
+
+    A file over `MAX_POLICY_BYTES` is an error; files that hold many policies (account outputs, templates,
+    plans) are read by their own loaders, with the larger default limit."""
     name = str(path)
-    return policy_document_from_node(parse_json(read_text(path), name))
+    hint = f"; AWS accepts no policy document over {size_text(MAX_AWS_POLICY_BYTES)}"
+    text = read_text(path, limit=MAX_POLICY_BYTES, what="policy file", hint=hint)
+    return policy_document_from_node(parse_json(text, name, limit=MAX_POLICY_BYTES), lenient=lenient)
 
 
 def parse_policy_text(text: str, file: str = "<string>") -> Policy:
@@ -90,11 +118,11 @@ def parse_policy_text(text: str, file: str = "<string>") -> Policy:
     return build_policy(parse_json(text, file))
 
 
-def policy_document_from_node(node: JValue) -> PolicyDocument:
+def policy_document_from_node(node: JValue, *, lenient: bool = False) -> PolicyDocument:
     """Unwrap the recognised CLI shapes around a policy document node.
 
     An object with a policy element (`Version`, `Id`, `Statement`) is a policy document; otherwise the
-    first wrapper key present decides the shape.
+    first wrapper key present decides the shape. `lenient`: see `build_policy`.
     """
     if isinstance(node, JObject) and all(node.get(key) is None for key in POLICY_KEYS):
         for key, shape in _WRAPPERS:
@@ -104,8 +132,8 @@ def policy_document_from_node(node: JValue) -> PolicyDocument:
             inner, what = member.value, key
             if shape is DocumentShape.POLICY_VERSION:
                 inner, what = _member_value(inner, "Document", "'PolicyVersion'"), "Document"
-            return PolicyDocument(build_policy(_embedded(inner, what)), shape)
-    return PolicyDocument(build_policy(node), DocumentShape.POLICY)
+            return PolicyDocument(build_policy(_embedded(inner, what), lenient=lenient), shape)
+    return PolicyDocument(build_policy(node, lenient=lenient), DocumentShape.POLICY)
 
 
 def _member_value(node: JValue, key: str, what: str) -> JValue:

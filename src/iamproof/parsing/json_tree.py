@@ -28,7 +28,13 @@ from iamproof.parsing.grammar_files import grammar_text
 from iamproof.span import Span
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
-"""Longest input accepted, in characters (far above any AWS policy size limit)."""
+"""Longest input accepted by default, in characters: files that hold many policies (an account's
+`aws iam get-account-authorization-details` output, a CloudFormation template, a Terraform plan)."""
+MAX_POLICY_BYTES = 1024 * 1024
+"""Longest policy file accepted: far above AWS's largest policy document limit (`MAX_AWS_POLICY_BYTES`), and
+small enough to parse in a few seconds."""
+MAX_AWS_POLICY_BYTES = 32 * 1024
+"""AWS's largest policy document limit (a KMS key policy; most policy types allow far less)."""
 MAX_DEPTH = 100
 """Deepest nesting of objects and lists accepted (policies and AWS CLI outputs need about ten)."""
 
@@ -281,19 +287,29 @@ def _parser(limit_depth: bool) -> Lark:
     )
 
 
-def parse_json(text: str, file: str) -> JValue:
-    """Parse JSON text into positioned nodes, or raise InputError with file:line:col."""
-    return _parse(text, file, None)
+def parse_json(text: str, file: str, *, limit: int = MAX_INPUT_BYTES) -> JValue:
+    """Parse JSON text into positioned nodes, or raise InputError with file:line:col.
+
+    A text longer than `limit` characters is rejected before parsing."""
+    return _parse(text, file, None, limit)
 
 
-def parse_embedded_json(text: str, file: str, origin: Origin) -> JValue:
+def parse_embedded_json(text: str, file: str, origin: Origin, *, limit: int = MAX_INPUT_BYTES) -> JValue:
     """Parse JSON text that came from inside a file; `origin` maps offsets in `text` to file positions."""
-    return _parse(text, file, origin)
+    return _parse(text, file, origin, limit)
 
 
-def _parse(text: str, file: str, origin: Origin | None) -> JValue:
-    if len(text) > MAX_INPUT_BYTES:
-        raise InputError(f"input is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB", Span.whole_file(file))
+def size_text(size: int) -> str:
+    """A size in bytes as people write it: `1 MiB`, `32 KiB`, `100 bytes`."""
+    for unit, name in ((1024 * 1024, "MiB"), (1024, "KiB")):
+        if size >= unit and size % unit == 0:
+            return f"{size // unit} {name}"
+    return f"{size} bytes"
+
+
+def _parse(text: str, file: str, origin: Origin | None, limit: int) -> JValue:
+    if len(text) > limit:
+        raise InputError(f"input is larger than {size_text(limit)}", Span.whole_file(file))
     if text.startswith("\ufeff"):  # a byte order mark is not part of the text, nor of its columns
         text = text[1:]
         if origin is not None:
@@ -539,6 +555,7 @@ def _found(text: str, offset: int) -> str:
 
 
 def _clip(token: str) -> str:
+    """A JSON string token shown in a syntax error (other echoed values are shortened by `InputError`)."""
     return token if len(token) <= 40 else token[:37] + "..."
 
 

@@ -3,6 +3,12 @@
 What AWS itself rejects when a policy is saved (wrong types, missing Effect, both Action and
 NotAction, unknown operators, malformed policy variables, malformed typed values) is an InputError
 here. Things AWS accepts but that are suspicious are left to `iamproof.lint`.
+
+`lenient=True` (how `iamproof validate` loads policies) keeps two kinds of invalid text in the AST instead
+of raising, so that lint reports them as ERROR findings with their stable codes: an action that is not
+`service:action` (INVALID_ACTION_FORMAT) and the Null operator with IfExists (NULL_WITH_IF_EXISTS). Every
+other error is raised in both modes; the evaluator and the symbolic engine always load strictly, so they
+never interpret such a policy.
 """
 
 from __future__ import annotations
@@ -49,7 +55,7 @@ STATEMENT_KEYS = (
 _ACCOUNT_ID = re.compile(r"\d{12}")
 _UNIQUE_ID = re.compile(r"A[A-Z0-9]{3}[A-Z0-9]{12,}")
 _PARTITION = re.compile(r"aws(?:-[a-z]+)*")
-_ACTION = re.compile(r"[^:]+:[^:]+")
+_VARIABLE_TEXT = re.compile(r"\$\{[^}]*\}")
 _PRINCIPAL_RESOURCES = {
     "iam": re.compile(r"root|(?:user|role)/.+"),
     "sts": re.compile(r"assumed-role/[^/]+/.+|federated-user/.+"),
@@ -57,8 +63,8 @@ _PRINCIPAL_RESOURCES = {
 _PRINCIPAL_FORMS = {"iam": "root, user/NAME or role/NAME", "sts": "assumed-role/ROLE/SESSION or federated-user/NAME"}
 
 
-def build_policy(node: JValue) -> Policy:
-    """Build a Policy from the JSON tree of a policy document."""
+def build_policy(node: JValue, *, lenient: bool = False) -> Policy:
+    """Build a Policy from the JSON tree of a policy document (see the module docstring for `lenient`)."""
     obj = _expect_object(node, "a policy document")
     _check_keys(obj, POLICY_KEYS, "policy element")
     version = _optional_string(obj, "Version")
@@ -73,7 +79,7 @@ def build_policy(node: JValue) -> Policy:
         raise InputError("policy has no 'Statement'", obj.span)
     variables = version is not None and version.value == VERSION_2012
     statements = tuple(
-        _build_statement(item, index, variables)
+        _build_statement(item, index, variables, lenient)
         for index, item in enumerate(_statement_nodes(statement_member.value))
     )
     return Policy(
@@ -81,6 +87,7 @@ def build_policy(node: JValue) -> Policy:
         id=policy_id.value if policy_id else None,
         statements=statements,
         span=obj.span,
+        id_span=policy_id.span if policy_id else None,
     )
 
 
@@ -92,7 +99,7 @@ def _statement_nodes(node: JValue) -> tuple[JValue, ...]:
     raise InputError(f"'Statement' must be an object or a list of objects, not {describe(node)}", node.span)
 
 
-def _build_statement(node: JValue, index: int, variables: bool) -> Statement:
+def _build_statement(node: JValue, index: int, variables: bool, lenient: bool) -> Statement:
     obj = _expect_object(node, "a statement")
     _check_keys(obj, STATEMENT_KEYS, "statement element")
     sid = _optional_string(obj, "Sid")
@@ -101,10 +108,11 @@ def _build_statement(node: JValue, index: int, variables: bool) -> Statement:
         sid=sid.value if sid else None,
         effect=_effect(obj),
         principal=_principal(obj),
-        action=_action(obj),
+        action=_action(obj, lenient),
         resource=_resource(obj, variables),
-        conditions=_conditions(obj, variables),
+        conditions=_conditions(obj, variables, lenient),
         span=obj.span,
+        sid_span=sid.span if sid else None,
     )
 
 
@@ -128,19 +136,35 @@ def _either(obj: JObject, positive: str, negative: str, *, required: bool) -> tu
     return (pos or neg), neg is not None
 
 
-def _action(obj: JObject) -> ActionBlock:
+def _action(obj: JObject, lenient: bool) -> ActionBlock:
     member, negated = _either(obj, "Action", "NotAction", required=True)
     assert member is not None
     items = _string_items(member)
     for item in items:
         if not item.value:
             raise InputError(f"empty action name in '{member.key}'", item.span)
-        if item.value != "*" and not _ACTION.fullmatch(item.value):
+        if not lenient and item.value != "*" and action_shape_problem(item.value) is not None:
             raise InputError(
                 f"action {item.value!r} must be written 'service:action' (for example 's3:GetObject') or \"*\"",
                 item.span,
             )
     return ActionBlock(negated, _texts(items), member.value.span)
+
+
+def action_shape_problem(text: str) -> str | None:
+    """Why `text` is not of the shape `service:action` (one colon, text on both sides), or None.
+
+    Policy variables are not substituted in actions: a `${...}` is literal text there, colons included, so
+    `s3:${aws:username}` has the right shape (and matches only an action of that literal name).
+    """
+    service, sep, name = _VARIABLE_TEXT.sub("_", text).partition(":")
+    if not sep:
+        return 'expected service:Action, for example "s3:GetObject"'
+    if ":" in name:
+        return "an action has exactly one ':'"
+    if not service or not name:
+        return "the service prefix or the action name is empty"
+    return None
 
 
 def _resource(obj: JObject, variables: bool) -> ResourceBlock | None:
@@ -242,7 +266,7 @@ def _check_aws_principal(item: JString) -> None:
         raise InputError(f"invalid AWS principal {value!r}: {problem}", item.char_span(at))
 
 
-def _conditions(obj: JObject, variables: bool) -> tuple[Condition, ...]:
+def _conditions(obj: JObject, variables: bool, lenient: bool) -> tuple[Condition, ...]:
     member = obj.get("Condition")
     if member is None:
         return ()
@@ -253,7 +277,7 @@ def _conditions(obj: JObject, variables: bool) -> tuple[Condition, ...]:
             operator = parse_operator(operator_member.key)
         except UnknownOperator as exc:
             raise InputError(str(exc), operator_member.key_span) from None
-        if operator.family is OperatorFamily.NULL and operator.if_exists:
+        if operator.family is OperatorFamily.NULL and operator.if_exists and not lenient:
             raise InputError(
                 f"condition operator {operator.name!r}: Null cannot be used with IfExists", operator_member.key_span
             )
