@@ -209,6 +209,15 @@ def test_a_huge_value_is_shortened_in_the_message(workdir: Path, text: str, leng
     assert re.search(rf"…['\"]? \({length} characters\)", err), err
 
 
+def test_a_huge_value_is_shortened_in_a_finding(workdir: Path) -> None:
+    statement = {"Effect": "Allow", "Action": "s3:" + "G" * LONG, "Resource": OBJECT}
+    write_json(workdir / "policy.json", {"Version": "2012-10-17", "Statement": [statement]})
+    code, out, _ = invoke("validate", "policy.json")
+    assert code == 1
+    assert "INVALID_ACTION" in out and f"({LONG + 3} characters)" in out
+    assert max(len(line) for line in out.splitlines()) < 2 * MAX_SHOWN + 200
+
+
 def test_a_huge_value_is_shortened_through_eval(workdir: Path) -> None:
     (workdir / "policy.json").write_text(HUGE_VALUES["operator"][0], encoding="utf-8")
     write_json(workdir / "policy-case.json", case("policy.json"))

@@ -1,5 +1,6 @@
 """Every AWS managed policy version of the shared corpus parses, and validate reports exactly the ERROR
-findings listed in `data/lint/managed_corpus_errors.txt`, each of which was checked to be a real defect.
+findings listed in `data/lint/managed_corpus_errors.txt`, each of which was reviewed (its header says what
+they are: actions that today's catalogue does not have).
 
 Each line of the list is `Policy/vN.json:line:column CODE "text"`, where "text" is the JSON string found at
 that position of the file (the action the finding is about); the test checks that too. To rewrite the list

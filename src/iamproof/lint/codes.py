@@ -6,6 +6,7 @@ Analyzer's policy-validation issue codes where one exists. A finding's severity 
 
 from __future__ import annotations
 
+from iamproof.errors import clip_values
 from iamproof.lint.findings import Finding, Rule, Severity
 from iamproof.span import Span
 
@@ -381,5 +382,5 @@ RULES: dict[str, Rule] = {code: Rule(code, severity, short, full) for code, seve
 
 
 def finding(code: str, message: str, span: Span) -> Finding:
-    """A finding of rule `code` (its severity comes from the rule table)."""
-    return Finding(code, RULES[code].severity, message, span)
+    """A finding of rule `code` (its severity comes from the rule table); long echoed values are shortened."""
+    return Finding(code, RULES[code].severity, clip_values(message), span)
