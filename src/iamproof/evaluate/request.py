@@ -62,7 +62,7 @@ class RequestPrincipal:
         return f"{self.type.value}:{self.value}"
 
 
-_USER = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):user/(?:.+/)?([^/]+)$")
+USER_ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):user/(?:.+/)?([^/]+)$")
 _ROOT = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):root$")
 _SESSION = re.compile(r"^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role/([^/]+)/([^/]+)$")
 _FEDERATED = re.compile(r"^arn:(aws[a-z-]*):sts::(\d{12}):federated-user/([^/]+)$")
@@ -74,7 +74,7 @@ def with_parent_user(principal: RequestPrincipal, value: object, span: Span) -> 
     """The request's `parent_user`: the IAM user behind a federated-user session (same partition and account)."""
     if principal.type is not PrincipalType.FEDERATED_USER:
         raise InputError("'parent_user' is only for a federated-user principal (arn:aws:sts::A:federated-user/N)", span)
-    m = _USER.match(value) if isinstance(value, str) else None
+    m = USER_ARN.match(value) if isinstance(value, str) else None
     if m is None or not isinstance(value, str):
         raise InputError("'parent_user' must be an IAM user ARN (arn:aws:iam::ACCOUNT:user/NAME)", span)
     if (m.group(1), m.group(2)) != (principal.partition, principal.account):
@@ -92,7 +92,7 @@ def parse_principal(value: object, span: Span) -> RequestPrincipal:
         return RequestPrincipal(PrincipalType.ANONYMOUS, account=None)
     if _ACCOUNT.match(value):
         value = f"arn:aws:iam::{value}:root"
-    if m := _USER.match(value):
+    if m := USER_ARN.match(value):
         return RequestPrincipal(PrincipalType.USER, m.group(1), m.group(2), name=m.group(3), arn=value)
     if m := _ROOT.match(value):
         return RequestPrincipal(PrincipalType.ROOT, m.group(1), m.group(2), arn=value)

@@ -71,6 +71,7 @@ class Encoder:
     tag: str = field(init=False)
     ctx: z3.Context = field(init=False, repr=False)  # one context per query: answers do not depend on history
     string_slots: dict[StrVar, str] = field(init=False, default_factory=dict)  # cell candidates kept as strings
+    literals: dict[StrVar, set[str]] = field(init=False, default_factory=dict)  # literals a string is equated to
     lazy: dict[StrVar, CellDomain] = field(init=False, default_factory=dict)  # automata, realized per signature
     lazy_vars: dict[StrVar, list[z3.BoolRef]] = field(init=False, default_factory=dict)  # "matches automaton i"
     constraints: dict[str, list[z3.BoolRef]] = field(init=False, default_factory=dict)  # built once, by name
@@ -239,9 +240,10 @@ class Encoder:
         term = self.term(node.term)
         literal = all(isinstance(p, str) for p in node.glob)
         if literal and node.mode is not MatchMode.IGNORE_CASE:
-            return self._string_atom(
-                term == string_literal("".join(p for p in node.glob if isinstance(p, str)), self.ctx)
-            )
+            text = "".join(p for p in node.glob if isinstance(p, str))
+            if var is not None:
+                self.literals.setdefault(var, set()).add(text)
+            return self._string_atom(term == string_literal(text, self.ctx))
         regex = self.regex(node.glob, node.mode is MatchMode.IGNORE_CASE, node.mode is MatchMode.ARN)
         return self._string_atom(z3.InRe(term, regex))
 

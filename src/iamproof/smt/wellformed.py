@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import z3
 
-from iamproof.evaluate.request import PrincipalType
+from iamproof.evaluate.request import USER_ARN, PrincipalType
 from iamproof.smt.encode import PRINCIPAL_KINDS, Encoder, cell_membership
 from iamproof.smt.formula import KeySlot, Slot
 from iamproof.smt.keys import KeyType
@@ -69,30 +69,29 @@ def principal_constraints(encoder: Encoder) -> list[z3.BoolRef]:
         z3.InRe(s(Slot.RESOURCE_ACCOUNT), r.account),
     ]
     if Slot.PRINCIPAL_PARENT in encoder.strings:  # only queries whose policies name IAM users
-        out += _parent_constraints(encoder, r)
+        out += _parent_constraints(encoder)
     return out
 
 
-def _parent_constraints(encoder: Encoder, r: _Re) -> list[z3.BoolRef]:
-    """Only a federated user has a parent: none (""), or an IAM user of its own partition and account."""
-    s = encoder.string
-    parent = s(Slot.PRINCIPAL_PARENT)
-    user = z3.String(f"{encoder.tag}.principal.parent.user", encoder.ctx)
-    arn = z3.Concat(
-        z3.StringVal("arn:", encoder.ctx),
-        s(Slot.PRINCIPAL_PARTITION),
-        z3.StringVal(":iam::", encoder.ctx),
-        s(Slot.PRINCIPAL_ACCOUNT),
-        z3.StringVal(":user/", encoder.ctx),
-        user,
-    )
-    path_and_name = z3.Concat(z3.Star(z3.Concat(r.iam_name, r.text("/"))), r.iam_name)
+def _parent_constraints(encoder: Encoder) -> list[z3.BoolRef]:
+    """Only a federated user has a parent: none (""), or an IAM user of its own partition and account.
+
+    Formulas compare the parent only for equality with literal user ARNs (the policies' and a pinned
+    request's), so a parent that none of them names behaves exactly like none: the parent ranges over ""
+    and those literals, which keeps string concatenation out of the query."""
+    parent = encoder.string(Slot.PRINCIPAL_PARENT)
     none = parent == z3.StringVal("", encoder.ctx)
-    federated = _kind(encoder, PrincipalType.FEDERATED_USER)
-    return [
-        z3.Implies(z3.Not(federated), none),
-        z3.Implies(federated, z3.Or(none, z3.And(parent == arn, z3.InRe(user, path_and_name)))),
-    ]
+    options = [none]
+    for name in sorted(encoder.literals.get(Slot.PRINCIPAL_PARENT, set())):
+        if m := USER_ARN.match(name):
+            options.append(
+                z3.And(
+                    parent == z3.StringVal(name, encoder.ctx),
+                    encoder.string(Slot.PRINCIPAL_PARTITION) == z3.StringVal(m.group(1), encoder.ctx),
+                    encoder.string(Slot.PRINCIPAL_ACCOUNT) == z3.StringVal(m.group(2), encoder.ctx),
+                )
+            )
+    return [z3.Implies(z3.Not(_kind(encoder, PrincipalType.FEDERATED_USER)), none), z3.Or(*options)]
 
 
 def context_constraints(encoder: Encoder, resource_account: bool = True) -> list[z3.BoolRef]:
