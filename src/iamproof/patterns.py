@@ -225,9 +225,9 @@ def _match_at(segment: Segment, text: str, pos: int) -> bool:
     return True
 
 
-def _find(segment: Segment, text: str, start: int, limit: int) -> int:
-    """Leftmost position >= start where segment matches and ends at or before limit; -1 if none."""
-    length = _length(segment)
+def _find(segment: Segment, length: int, text: str, start: int, limit: int) -> int:
+    """Leftmost position >= start where segment (of `length` characters) matches and ends at or before limit;
+    -1 if none."""
     if len(segment) == 1 and isinstance(segment[0], str):
         found = text.find(segment[0], start, limit)
         return found
@@ -237,26 +237,43 @@ def _find(segment: Segment, text: str, start: int, limit: int) -> int:
     return -1
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    """A glob cut at its stars, with each segment's length (computed once per glob and case mode)."""
+
+    segments: tuple[Segment, ...]
+    lengths: tuple[int, ...]
+    starred: bool
+
+
+@lru_cache(maxsize=1 << 14)
+def _compile(glob: tuple[str | Wild, ...], ignore_case: bool) -> _Compiled:
+    if ignore_case:
+        glob = tuple(part.lower() if isinstance(part, str) else part for part in glob)
+    segments, starred = _segments(glob)
+    return _Compiled(tuple(segments), tuple(_length(segment) for segment in segments), starred)
+
+
 def glob_match(glob: Sequence[str | Wild], text: str, *, ignore_case: bool = False) -> bool:
     """Does `text` match the glob (`*` any run, `?` exactly one character)?"""
+    compiled = _compile(tuple(glob), ignore_case)
     if ignore_case:
-        glob = [part.lower() if isinstance(part, str) else part for part in glob]
         text = text.lower()
-    segments, starred = _segments(glob)
-    if not starred:
-        return _length(segments[0]) == len(text) and _match_at(segments[0], text, 0)
-    first, middle, last = segments[0], segments[1:-1], segments[-1]
-    head, tail = _length(first), _length(last)
-    if head + tail > len(text) or not _match_at(first, text, 0):
+    segments, lengths = compiled.segments, compiled.lengths
+    if not compiled.starred:
+        return lengths[0] == len(text) and _match_at(segments[0], text, 0)
+    head, tail = lengths[0], lengths[-1]
+    if head + tail > len(text) or not _match_at(segments[0], text, 0):
         return False
-    if not _match_at(last, text, len(text) - tail):
+    if not _match_at(segments[-1], text, len(text) - tail):
         return False
     pos, limit = head, len(text) - tail
-    for segment in middle:
+    for index in range(1, len(segments) - 1):
+        segment = segments[index]
         if not segment:
             continue
-        found = _find(segment, text, pos, limit)
+        found = _find(segment, lengths[index], text, pos, limit)
         if found < 0:
             return False
-        pos = found + _length(segment)
+        pos = found + lengths[index]
     return True

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from enum import IntEnum
+from functools import lru_cache
 
 from iamproof.ast import ActionBlock, PrincipalBlock, PrincipalEntry, PrincipalKey, ResourceBlock
 from iamproof.evaluate.request import PrincipalType, RequestPrincipal
 from iamproof.evaluate.semantics import AwsStar, Semantics
 from iamproof.patterns import (
+    Pattern,
     Variable,
     glob_match,
     parse_glob,
@@ -59,10 +61,9 @@ def resource_pattern_matches(
         if expanded is None:
             return False
         text = expanded
-    pattern = parse_pattern(text, variables=lookup is not None)
-    if variable_outside_resource_part(pattern):
+    pattern, pieces, outside = _resource_pattern(text, lookup is not None)
+    if outside:
         return False
-    pieces = split_at_colons(pattern)
     if pieces is None:
         return glob_match(resolve(pattern, _no_variables) or (), resource)
     # split before substituting: a value with a colon stays inside the resource part
@@ -71,6 +72,14 @@ def resource_pattern_matches(
     if len(parts) < 6 or globs[5] is None:
         return False
     return all(glob is not None and glob_match(glob, part) for glob, part in zip(globs, parts, strict=True))
+
+
+@lru_cache(maxsize=1 << 14)
+def _resource_pattern(text: str, variables: bool) -> tuple[Pattern, tuple[Pattern, ...] | None, bool]:
+    """A Resource entry parsed, split at its first five colons, and whether it has a variable before them."""
+    pattern = parse_pattern(text, variables=variables)
+    pieces = split_at_colons(pattern)
+    return pattern, None if pieces is None else tuple(pieces), variable_outside_resource_part(pattern)
 
 
 def _no_variables(_: Variable) -> str | None:
