@@ -26,8 +26,32 @@ VariableLookup = Callable[[Variable], str | None]
 
 def action_matches(block: ActionBlock, action: str) -> bool:
     """Action/NotAction: case-insensitive glob on the whole `service:Name`."""
-    hit = any(glob_match(parse_glob(item.text), action, ignore_case=True) for item in block.items)
+    services = _fixed_services(block)
+    if services is not None and action.split(":", 1)[0].lower() not in services:
+        hit = False  # no item can match an action of another service
+    else:
+        hit = any(glob_match(parse_glob(item.text), action, ignore_case=True) for item in block.items)
     return hit != block.negated
+
+
+def _fixed_services(block: ActionBlock) -> frozenset[str] | None:
+    """The services the block's items name before any wildcard (lower-case), or None when some item's
+    service part has a wildcard. Computed once per block (kept on the frozen block)."""
+    cached: tuple[frozenset[str] | None] | None = block.__dict__.get("_services")
+    if cached is None:
+        cached = (_services_of(block),)
+        object.__setattr__(block, "_services", cached)
+    return cached[0]
+
+
+def _services_of(block: ActionBlock) -> frozenset[str] | None:
+    services: set[str] = set()
+    for item in block.items:
+        head = item.text.split("*", 1)[0].split("?", 1)[0]
+        if ":" not in head:
+            return None
+        services.add(head.split(":", 1)[0].lower())
+    return frozenset(services)
 
 
 def resource_matches(
