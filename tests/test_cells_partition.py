@@ -94,3 +94,41 @@ def test_patterns_sharing_literal_heads(parts: list[tuple[str, str]], samples: l
     for cell in result.cells:
         for witness in cell.witnesses:
             assert _signature(globs, witness, arn) == cell.signature
+
+
+long_heads = st.lists(
+    st.tuples(
+        st.sampled_from(["", "arn:aws:s3:::", "arn:aws:s3:::bucket", "arn:aws:s3:::bucket-two/", "s3:getobject"]),
+        st.text(alphabet=ALPHABET, max_size=4),
+    ),
+    min_size=1,
+    max_size=6,
+)
+long_texts = st.builds(
+    lambda head, tail: head + tail,
+    st.sampled_from(["", "arn:aws:s3:::", "arn:aws:s3:::buck", "arn:aws:s3:::bucket-two/", "s3:get", "arn:aws:s"]),
+    texts,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(long_heads, st.lists(long_texts, max_size=12), st.booleans())
+def test_long_literal_heads(parts: list[tuple[str, str]], samples: list[str], arn: bool) -> None:
+    """Long literal heads make chains of trie nodes that the walk skips; every string still falls in the cell
+    of its signature, witnesses keep theirs, and a cell that claims to hold only its witnesses holds no
+    other string."""
+    globs = [head + tail for head, tail in parts]
+    automata = [compile_glob(parse_glob(g), arn=arn) for g in globs]
+    result = partition(automata)
+    by_signature = {cell.signature: cell for cell in result.cells}
+    assert len(by_signature) == len(result.cells)
+    heads = [head for head, _ in parts]
+    for text in [*samples, *heads, *(head[: len(head) // 2] for head in heads)]:
+        signature = _signature(globs, text, arn)
+        assert signature in by_signature, (globs, text)
+        cell = by_signature[signature]
+        if not cell.many:
+            assert text in cell.witnesses
+    for cell in result.cells:
+        for witness in cell.witnesses:
+            assert _signature(globs, witness, arn) == cell.signature

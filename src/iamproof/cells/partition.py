@@ -162,34 +162,75 @@ class _Walk:
     deadline: Deadline
     found: dict[frozenset[int], _Found] = field(default_factory=dict)
     heads: _Heads = field(init=False)
+    seen: dict[WalkState, frozenset[int]] = field(init=False, default_factory=dict)
+    queue: deque[tuple[WalkState, str, bool]] = field(init=False, default_factory=deque)
+    revisited: set[frozenset[int]] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         self.heads = _Heads.of(self.automata)
 
     def run(self) -> None:
         start: WalkState = self._joined("", (), NO_AUTOMATA)
-        seen = {start: self._signature(start)}  # each state's signature, computed once
-        queue: deque[tuple[WalkState, str, bool]] = deque([(start, "", False)])
-        revisited: set[frozenset[int]] = set()
+        self.seen = {start: self._signature(start)}  # each state's signature, computed once
+        self.queue = deque([(start, "", False)])
         visited = 0
-        while queue:
-            state, text, via_other = queue.popleft()
+        while self.queue:
+            state, text, via_other = self.queue.popleft()
             visited += 1
             if visited % _DEADLINE_EVERY == 0:
                 self.deadline.check("the cell partition")
-            self._record(seen[state], text, via_other)
+            self._record(self.seen[state], text, via_other)
             for char, is_other in self._moves(state):
-                nxt = self._step(state, char)
-                signature = seen.get(nxt)
-                if signature is None:
-                    if len(seen) >= self.max_states:
-                        raise PartitionTooLarge(f"more than {self.max_states} automaton states")
-                    seen[nxt] = self._signature(nxt)
-                    queue.append((nxt, text + char, via_other or is_other))
-                else:
-                    revisited.add(signature)  # another string reaches the state: its cell has more members
-        for signature in revisited & self.found.keys():
+                nxt, nxt_text = self._step(state, char), text + char
+                if not is_other and nxt[0] is not None:
+                    nxt, nxt_text = self._through_chain(nxt, nxt_text, via_other)
+                self._reach(nxt, nxt_text, via_other or is_other)
+        for signature in self.revisited & self.found.keys():
             self.found[signature].many = True
+
+    def _reach(self, state: WalkState, text: str, via_other: bool) -> None:
+        """A string reaches `state`: a new state is queued, a known one's cell has more members."""
+        signature = self.seen.get(state)
+        if signature is None:
+            if len(self.seen) >= self.max_states:
+                raise PartitionTooLarge(f"more than {self.max_states} automaton states")
+            self.seen[state] = self._signature(state)
+            self.queue.append((state, text, via_other))
+        else:
+            self.revisited.add(signature)
+
+    def _through_chain(self, state: WalkState, text: str, via_other: bool) -> tuple[WalkState, str]:
+        """Skips the head-trie nodes that only extend the prefix: a node with one continuation, no pattern
+        ending there, whose next character no live automaton mentions or moves on, and whose successor no
+        pattern joins at. Such a node is in the cell of `state` and leaves the trie to the same states as
+        every other node of the chain (the live automata do not change along it), so its cell is recorded
+        and its exits are reached once per chain; the walk goes on from the first node that differs."""
+        exits_done = False
+        while True:
+            prefix, wild, done = state
+            assert prefix is not None
+            following = self.heads.next_chars[prefix]
+            if len(following) != 1 or prefix in self.heads.ends:
+                return state, text
+            (char,) = following
+            successor = prefix + char
+            if successor in self.heads.joins or self._changes(wild, char):
+                return state, text
+            self._record(self._signature(state), text, via_other)
+            if not exits_done:
+                for exit_char, is_other in self._moves(state):
+                    if exit_char != char:
+                        self._reach(self._step(state, exit_char), text + exit_char, via_other or is_other)
+                exits_done = True
+            state, text = (successor, wild, done), text + char
+
+    def _changes(self, wild: ProductState, char: str) -> bool:
+        """Does reading `char` change some live automaton (or is `char` one it treats specially)?"""
+        for i, mask in wild:
+            automaton = self.automata[i]
+            if char in automaton.mentioned(mask) or automaton.step(mask, char) != mask:
+                return True
+        return False
 
     def _signature(self, state: WalkState) -> frozenset[int]:
         prefix, wild, done = state
