@@ -82,3 +82,18 @@ def test_witnesses_after_the_first_share_a_time_budget(monkeypatch: pytest.Monke
     assert cut.verdict is Verdict.SAT
     assert len(calls) == 1
     assert len({w.request.action.partition(":")[0] for w in cut.witnesses}) == 1
+
+
+def test_witnesses_stay_distinct_when_polish_writes_star() -> None:
+    """An action without resource types is polished to the resource `*`; two witnesses of that action in
+    different resource cells must not become the same request."""
+    old = subject("old", {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+    new = subject(
+        "new",
+        {"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": ["*", "arn:aws:s3:::b", "arn:aws:s3:::c*"]},
+    )
+    result = check_no_new_access(old, new, max_witnesses=5)
+    assert result.verdict is Verdict.SAT
+    pairs = [(w.request.action.lower(), w.request.resource) for w in result.witnesses]
+    assert len(pairs) == len(set(pairs))
+    assert ("s3:listallmybuckets", "*") in pairs

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from iamproof import catalogue
 from iamproof.errors import InputError
 
 Document = dict[str, Any]
@@ -71,7 +72,7 @@ def polish(document: Document, confirm: Callable[[Document], bool]) -> Document:
     """
     steps: list[Step] = [_as_user, _as_session, _both_in_example_account]
     steps += [_set_field(name, value) for name, value in _FIELDS]
-    steps += [_resource_in_own_account, _plain_resource, _plain_characters, _without_context]
+    steps += [_resource_in_own_account, _plain_resource, _star_for_untyped_action, _plain_characters, _without_context]
     plainest = document
     for step in steps:
         plainest = step(plainest) or plainest
@@ -183,6 +184,14 @@ def _plain_resource(document: Document) -> Document | None:
     if not isinstance(resource, str) or resource == "*" or resource.startswith("arn:"):
         return None
     return {**document, "resource": "*"}
+
+
+def _star_for_untyped_action(document: Document) -> Document | None:
+    """`*` as the resource of an action without resource types (AWS authorizes it on `*`, §2.2 rule 6)."""
+    resource, action = document.get("resource"), document.get("action")
+    if resource == "*" or not isinstance(action, str) or catalogue.canonical_action(action) is None:
+        return None
+    return None if catalogue.action_arn_templates(action) else {**document, "resource": "*"}
 
 
 def _plain_characters(document: Document) -> Document | None:

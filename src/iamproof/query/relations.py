@@ -89,7 +89,8 @@ class _Pair:
                 return DiffResult(Verdict.UNKNOWN, (), outcome.reason)
             if witness is None:
                 break
-            witnesses.append(witness)
+            if not any(_same_access(witness, earlier) for earlier in witnesses):  # polish may merge two
+                witnesses.append(witness)
             if until is None:
                 spent = time.monotonic() - started
                 until = time.monotonic() + max(MORE_WITNESSES_MIN_SECONDS, MORE_WITNESSES_FACTOR * spent)
@@ -100,6 +101,12 @@ class _Pair:
         if witnesses and len(witnesses) < count:
             witnesses += siblings(witnesses, count - len(witnesses), confirm)
         return DiffResult(Verdict.SAT if witnesses else Verdict.UNSAT, tuple(witnesses))
+
+
+def _same_access(one: Witness, other: Witness) -> bool:
+    """Same action and resource (the distinctness that `diff` promises)."""
+    a, b = one.document, other.document
+    return str(a["action"]).lower() == str(b["action"]).lower() and a["resource"] == b["resource"]
 
 
 MORE_WITNESSES_MIN_SECONDS = 2.0
