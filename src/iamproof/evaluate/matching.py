@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
 
@@ -11,6 +12,7 @@ from iamproof.ast import ActionBlock, PrincipalBlock, PrincipalEntry, PrincipalK
 from iamproof.evaluate.request import PrincipalType, RequestPrincipal
 from iamproof.evaluate.semantics import AwsStar, Semantics
 from iamproof.patterns import (
+    Glob,
     Pattern,
     Variable,
     glob_match,
@@ -85,25 +87,46 @@ def resource_pattern_matches(
         if expanded is None:
             return False
         text = expanded
-    pattern, pieces, outside = _resource_pattern(text, lookup is not None)
-    if outside:
+    entry = _resource_entry(text, lookup is not None)
+    if entry is None:
         return False
-    if pieces is None:
-        return glob_match(resolve(pattern, _no_variables) or (), resource)
-    # split before substituting: a value with a colon stays inside the resource part
-    globs = [resolve(piece, lookup or _no_variables) for piece in pieces]
+    if entry.whole is not None:
+        return glob_match(entry.whole, resource)
+    # the resource part is resolved on its own: a value with a colon stays inside it
+    last = resolve(entry.last, lookup or _no_variables)
     parts = resource.split(":", 5)
-    if len(parts) < 6 or globs[5] is None:
+    if len(parts) < 6 or last is None:
         return False
-    return all(glob is not None and glob_match(glob, part) for glob, part in zip(globs, parts, strict=True))
+    heads = zip(entry.head, parts[:5], strict=True)
+    return all(glob_match(glob, part) for glob, part in heads) and glob_match(last, parts[5])
+
+
+@dataclass(frozen=True)
+class _ResourceEntry:
+    """A Resource entry, parsed once: a whole-string glob (fewer than five colons), or the globs of its
+    first five components and the pattern of its resource part (the only place variables are substituted)."""
+
+    whole: Glob | None = None
+    head: tuple[Glob, ...] = ()
+    last: Pattern = ()
 
 
 @lru_cache(maxsize=1 << 14)
-def _resource_pattern(text: str, variables: bool) -> tuple[Pattern, tuple[Pattern, ...] | None, bool]:
-    """A Resource entry parsed, split at its first five colons, and whether it has a variable before them."""
+def _resource_entry(text: str, variables: bool) -> _ResourceEntry | None:
+    """None for an entry that matches nothing (a variable before the fifth colon)."""
     pattern = parse_pattern(text, variables=variables)
+    if variable_outside_resource_part(pattern):
+        return None
     pieces = split_at_colons(pattern)
-    return pattern, None if pieces is None else tuple(pieces), variable_outside_resource_part(pattern)
+    if pieces is None:
+        return _ResourceEntry(whole=_without_variables(pattern))
+    return _ResourceEntry(head=tuple(_without_variables(piece) for piece in pieces[:5]), last=pieces[5])
+
+
+def _without_variables(pattern: Pattern) -> Glob:
+    glob = resolve(pattern, _no_variables)
+    assert glob is not None, "a pattern outside the resource part has no variables"
+    return glob
 
 
 def _no_variables(_: Variable) -> str | None:

@@ -75,11 +75,11 @@ def with_parent_user(principal: RequestPrincipal, value: object, span: Span) -> 
     if principal.type is not PrincipalType.FEDERATED_USER:
         raise InputError("'parent_user' is only for a federated-user principal (arn:aws:sts::A:federated-user/N)", span)
     m = USER_ARN.match(value) if isinstance(value, str) else None
-    if m is None or not isinstance(value, str):
+    if m is None:
         raise InputError("'parent_user' must be an IAM user ARN (arn:aws:iam::ACCOUNT:user/NAME)", span)
     if (m.group(1), m.group(2)) != (principal.partition, principal.account):
         raise InputError("'parent_user' must be a user of the federated user's own account", span)
-    return replace(principal, parent=value)
+    return replace(principal, parent=m.group(0))
 
 
 def parse_principal(value: object, span: Span) -> RequestPrincipal:
