@@ -110,7 +110,7 @@ def load_policy_file(path: str | Path, *, lenient: bool = False) -> PolicyDocume
     name = str(path)
     hint = f"; AWS accepts no policy document over {size_text(MAX_AWS_POLICY_BYTES)}"
     text = read_text(path, limit=MAX_POLICY_BYTES, what="policy file", hint=hint)
-    return policy_document_from_node(parse_json(text, name, limit=MAX_POLICY_BYTES), lenient=lenient)
+    return policy_document_from_node(parse_json(text, name), lenient=lenient)
 
 
 def parse_policy_text(text: str, file: str = "<string>") -> Policy:

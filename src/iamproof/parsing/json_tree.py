@@ -287,16 +287,16 @@ def _parser(limit_depth: bool) -> Lark:
     )
 
 
-def parse_json(text: str, file: str, *, limit: int = MAX_INPUT_BYTES) -> JValue:
+def parse_json(text: str, file: str) -> JValue:
     """Parse JSON text into positioned nodes, or raise InputError with file:line:col.
 
-    A text longer than `limit` characters is rejected before parsing."""
-    return _parse(text, file, None, limit)
+    A text longer than `MAX_INPUT_BYTES` characters is rejected before parsing."""
+    return _parse(text, file, None)
 
 
-def parse_embedded_json(text: str, file: str, origin: Origin, *, limit: int = MAX_INPUT_BYTES) -> JValue:
+def parse_embedded_json(text: str, file: str, origin: Origin) -> JValue:
     """Parse JSON text that came from inside a file; `origin` maps offsets in `text` to file positions."""
-    return _parse(text, file, origin, limit)
+    return _parse(text, file, origin)
 
 
 def size_text(size: int) -> str:
@@ -307,9 +307,9 @@ def size_text(size: int) -> str:
     return f"{size} bytes"
 
 
-def _parse(text: str, file: str, origin: Origin | None, limit: int) -> JValue:
-    if len(text) > limit:
-        raise InputError(f"input is larger than {size_text(limit)}", Span.whole_file(file))
+def _parse(text: str, file: str, origin: Origin | None) -> JValue:
+    if len(text) > MAX_INPUT_BYTES:
+        raise InputError(f"input is larger than {size_text(MAX_INPUT_BYTES)}", Span.whole_file(file))
     if text.startswith("\ufeff"):  # a byte order mark is not part of the text, nor of its columns
         text = text[1:]
         if origin is not None:
