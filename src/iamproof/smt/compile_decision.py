@@ -112,14 +112,10 @@ class _Logic:
     def rcps_apply(self) -> Formula:
         if not self.rcps:
             return FALSE
-        term = StrTerm.of(Slot.ACTION)
-        managed_key = conj([AwsManagedKey(), Match(term, (*literal_glob("kms:"), Wild.STAR), MatchMode.IGNORE_CASE)])
+        managed_key = conj([AwsManagedKey(), _action_of("kms")])
         if self.semantics.rcp_scope is RcpScope.ALL:
             return neg(managed_key)
-        services = disj(
-            Match(term, (*literal_glob(f"{svc}:"), Wild.STAR), MatchMode.IGNORE_CASE) for svc in rcp_services()
-        )
-        return conj([services, neg(managed_key)])
+        return conj([disj(_action_of(service) for service in rcp_services()), neg(managed_key)])
 
     def grant(self) -> Formula:
         external = neg(is_iam())
@@ -176,15 +172,17 @@ class _Logic:
 
 def required_resource_policy() -> Formula:
     """The request is to a role (sts:*) or a KMS key (kms:*): cf. service_support.required_resource_policy."""
-    action, resource = StrTerm.of(Slot.ACTION), StrTerm.of(Slot.RESOURCE)
+    resource = StrTerm.of(Slot.RESOURCE)
 
     def on(service: str, arn: str) -> Formula:
-        service_glob = (*literal_glob(f"{service}:"), Wild.STAR)
-        return conj(
-            [Match(action, service_glob, MatchMode.IGNORE_CASE), Match(resource, parse_glob(arn), MatchMode.ARN)]
-        )
+        return conj([_action_of(service), Match(resource, parse_glob(arn), MatchMode.ARN)])
 
     return disj([on("sts", "arn:?*:iam::*:role/*"), on("kms", "arn:?*:kms:*:*:key/*")])
+
+
+def _action_of(service: str) -> Formula:
+    """The action is one of `service`'s."""
+    return Match(StrTerm.of(Slot.ACTION), (*literal_glob(f"{service}:"), Wild.STAR), MatchMode.IGNORE_CASE)
 
 
 def _every_level_allows(levels: list[list[CompiledPolicy]]) -> Formula:
