@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iamproof.cells.glob_automaton import compile_glob
-from iamproof.cells.partition import partition
+from iamproof.cells.partition import Cell, partition
 from iamproof.evaluate.conditions import arn_like
 from iamproof.patterns import glob_match, parse_glob
 
@@ -81,19 +81,25 @@ shared_heads = st.lists(
 def test_patterns_sharing_literal_heads(parts: list[tuple[str, str]], samples: list[str], arn: bool) -> None:
     """Patterns that share literal heads join the walk at different depths; cells stay exact, and a
     cell that claims to hold only its witnesses holds no other string."""
-    globs = [head + tail for head, tail in parts]
+    _check_cells([head + tail for head, tail in parts], [*samples, *(head for head, _ in parts)], arn)
+
+
+def _check_cells(globs: list[str], texts: list[str], arn: bool) -> list[Cell]:
+    """Each text is in the cell of its signature (among a cell's witnesses, unless the cell has more
+    members), and each witness has its cell's signature."""
     automata = [compile_glob(parse_glob(g), arn=arn) for g in globs]
     result = partition(automata)
     by_signature = {cell.signature: cell for cell in result.cells}
-    for text in [*samples, *(head for head, _ in parts)]:
+    for text in texts:
         signature = _signature(globs, text, arn)
-        assert signature in by_signature
+        assert signature in by_signature, (globs, text)
         cell = by_signature[signature]
         if not cell.many:
             assert text in cell.witnesses
     for cell in result.cells:
         for witness in cell.witnesses:
             assert _signature(globs, witness, arn) == cell.signature
+    return list(result.cells)
 
 
 long_heads = st.lists(
@@ -117,18 +123,7 @@ def test_long_literal_heads(parts: list[tuple[str, str]], samples: list[str], ar
     """Long literal heads make chains of trie nodes that the walk skips; every string still falls in the cell
     of its signature, witnesses keep theirs, and a cell that claims to hold only its witnesses holds no
     other string."""
-    globs = [head + tail for head, tail in parts]
-    automata = [compile_glob(parse_glob(g), arn=arn) for g in globs]
-    result = partition(automata)
-    by_signature = {cell.signature: cell for cell in result.cells}
-    assert len(by_signature) == len(result.cells)
     heads = [head for head, _ in parts]
-    for text in [*samples, *heads, *(head[: len(head) // 2] for head in heads)]:
-        signature = _signature(globs, text, arn)
-        assert signature in by_signature, (globs, text)
-        cell = by_signature[signature]
-        if not cell.many:
-            assert text in cell.witnesses
-    for cell in result.cells:
-        for witness in cell.witnesses:
-            assert _signature(globs, witness, arn) == cell.signature
+    texts = [*samples, *heads, *(head[: len(head) // 2] for head in heads)]
+    cells = _check_cells([head + tail for head, tail in parts], texts, arn)
+    assert len({cell.signature for cell in cells}) == len(cells)

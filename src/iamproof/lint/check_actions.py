@@ -56,7 +56,8 @@ def _check_action(item: Text, element: str) -> Iterator[Finding]:
     text = item.text
     if text == "*":
         return
-    if "${" in text:
+    variable = "${" in text
+    if variable:
         yield finding(
             "VARIABLE_UNSUPPORTED_IN_ELEMENT",
             f"policy variables are not substituted in {element}: {text!r} is literal text, which matches no action",
@@ -65,7 +66,7 @@ def _check_action(item: Text, element: str) -> Iterator[Finding]:
     problem = format_problem(text)
     if problem is not None:
         yield finding("INVALID_ACTION_FORMAT", f"invalid action {text!r}: {problem}", item.span)
-    if problem is not None or "${" in text:
+    if problem is not None or variable:
         return
     service, _, name = text.partition(":")
     service_glob = parse_glob(service.lower())
