@@ -78,6 +78,8 @@ POLICY_RESOURCES = [
     "arn:aws:s3:::bucket/*",
     "arn:aws:s3:::bucket/${aws:username}/*",
     "arn:aws:s3:::bucket/*/test/*",
+    "arn:aws:s3:::bucket/*lic*",
+    "arn:aws:lambda:*:*:function:*g*",
     "arn:aws:s3:::other",
     "arn:aws:lambda:*:*:function:f*",
     f"arn:aws:lambda:us-east-1:{A}:function:f:*",

@@ -144,8 +144,8 @@ class Session:
         return self.propositional[main.get_id()]
 
     def _realize(self, model: z3.ModelRef) -> dict[StrVar, str] | None:
-        """For each lazy slot, a value with the signature the model proposes; None after adding a lemma
-        that excludes a proposal no value has."""
+        """For each lazy slot, and each slot with features, a value with the signature the model proposes
+        (with its cell); None after adding a lemma that excludes a proposal no value has."""
         values: dict[StrVar, str] = {}
         for slot, domain in self.encoder.lazy.items():
             matches = self.encoder.lazy_vars[slot]
@@ -157,6 +157,17 @@ class Session:
             if found.text is None:
                 literals = [matches[i] if i in positive else z3.Not(matches[i]) for i in sorted(found.core)]
                 self.lemmas.append(z3.Not(z3.And(*literals)) if literals else z3.BoolVal(False, self.encoder.ctx))
+                return None
+            values[slot] = found.text
+        for slot, features in self.encoder.features.items():
+            cells, var = self.encoder.cells[slot], self.encoder.cell_vars[slot]
+            cell = model.eval(var, model_completion=True).as_long()
+            positive, negative = features.proposal(cells, cell, model)
+            assert self.deadline is not None
+            found = realize(features.domain.automata, positive, negative, deadline=self.deadline)
+            if found.text is None:
+                agreeing, literals = features.refuted(cells, cell, found.core, model)
+                self.lemmas.append(z3.Not(z3.And(self.encoder.cell_set(slot, agreeing), *literals)))
                 return None
             values[slot] = found.text
         return values
@@ -178,6 +189,9 @@ class Session:
                 matches = self.encoder.lazy_vars[slot]
                 parts += [m == outcome.model.eval(m, model_completion=True) for m in matches]
                 continue
+            if slot in self.encoder.features:
+                matches = list(self.encoder.features[slot].matches.values())
+                parts += [m == outcome.model.eval(m, model_completion=True) for m in matches]
             var = self.encoder.cell_vars.get(slot)
             term = var if var is not None else self.encoder.string(slot)
             parts.append(term == outcome.model.eval(term, model_completion=True))

@@ -93,7 +93,7 @@ def _parent_user(encoder: Encoder, model: z3.ModelRef, kind: PrincipalType) -> d
 def _cell_string(encoder: Encoder, model: z3.ModelRef, slot: Slot, action: str, realized: dict[StrVar, str]) -> str:
     domain = encoder.cells.get(slot)
     if slot in realized:
-        domain = encoder.lazy[slot]
+        domain = encoder.realized_domain(slot)
         text = realized[slot]
         cell = Cell(-1, signature(domain, text), [text])
     elif domain is None:

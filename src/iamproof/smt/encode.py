@@ -18,6 +18,7 @@ from iamproof.evaluate.request import PrincipalType
 from iamproof.patterns import Glob, Wild, split_at_colons
 from iamproof.smt.atoms import CELL_CANDIDATES, AtomIndex, index_atoms
 from iamproof.smt.domains import CellDomain, cell_domain, domain_automata, remember_too_large
+from iamproof.smt.features import Features, split_features
 from iamproof.smt.formula import (
     And,
     AwsManagedKey,
@@ -74,6 +75,7 @@ class Encoder:
     literals: dict[StrVar, set[str]] = field(init=False, default_factory=dict)  # literals a string is equated to
     lazy: dict[StrVar, CellDomain] = field(init=False, default_factory=dict)  # automata, realized per signature
     lazy_vars: dict[StrVar, list[z3.BoolRef]] = field(init=False, default_factory=dict)  # "matches automaton i"
+    features: dict[StrVar, Features] = field(init=False, default_factory=dict)  # infix patterns beside cells
     constraints: dict[str, list[z3.BoolRef]] = field(init=False, default_factory=dict)  # built once, by name
     string_atoms: list[z3.BoolRef] = field(init=False, default_factory=list)  # string-theory atoms encoded
     _nodes: int = field(init=False, default=0)
@@ -106,18 +108,23 @@ class Encoder:
         """Cells for `slot`, unless its partition passes its budget (a share of the time left, a number of
         automaton states): then one Boolean per pattern, whose values the session realizes one signature at
         a time (`lazy`). Patterns that need more than automata can say (a wildcard in an ARN's account)
-        keep the slot a string, matched with regular expressions."""
+        keep the slot a string, matched with regular expressions. A resource's infix patterns, when it has
+        several, are Booleans beside its cells (`features`)."""
         globs = self.atoms.globs.get(slot, set())
+        kept, shapes = split_features(globs) if slot is Slot.RESOURCE else (frozenset(globs), {})
         budget = Deadline(min(self.deadline.at, time.monotonic() + CELL_TIME_SHARE * self.deadline.remaining()))
         try:
-            domain = cell_domain(slot, globs, budget, CELL_STATE_BUDGET)
+            domain = cell_domain(slot, kept, budget, CELL_STATE_BUDGET)
+            if shapes:
+                every = domain_automata(slot, kept.union(shapes))
+                self.features[slot] = Features.of(domain, every, shapes, f"{self.tag}.{_name(slot)}", self.ctx)
         except Unsupported as exc:
             self.string_slots[slot] = str(exc)
             return
         except (PartitionTooLarge, OutOfTime) as exc:
             if self.deadline.expired():
                 raise Unsupported(f"{_name(slot)} patterns: {exc}") from exc
-            remember_too_large(slot, globs)
+            remember_too_large(slot, kept)
             domain = domain_automata(slot, globs)
             self.lazy[slot] = domain
             names = (f"{self.tag}.{_name(slot)}.matches[{i}]" for i in range(len(domain.automata)))
@@ -125,6 +132,10 @@ class Encoder:
             return
         self.cells[slot] = domain
         self.cell_vars[slot] = z3.Int(f"{self.tag}.{_name(slot)}.cell", self.ctx)
+
+    def realized_domain(self, slot: StrVar) -> CellDomain:
+        """The automata a realized value of a lazy slot, or of a slot with features, was searched with."""
+        return self.lazy[slot] if slot in self.lazy else self.features[slot].domain
 
     # --- variables ---------------------------------------------------------------------------------
 
@@ -233,8 +244,12 @@ class Encoder:
 
     def _match(self, node: Match) -> z3.BoolRef:
         var = node.term.variable
+        if var is not None and var in self.features:
+            feature = self.features[var].matches.get((node.glob, node.mode))
+            if feature is not None:
+                return feature
         if var is not None and var in self.cells:
-            return self._cell_set(var, tuple(self.cells[var].cells_matching(node.glob, node.mode)))
+            return self.cell_set(var, self.cells[var].cells_matching(node.glob, node.mode))
         if var is not None and var in self.lazy:
             return self.lazy_vars[var][self.lazy[var].index[(node.glob, node.mode)]]
         term = self.term(node.term)
@@ -252,10 +267,10 @@ class Encoder:
         self.string_atoms.append(atom)
         return atom
 
-    def _cell_set(self, slot: StrVar, cells: tuple[int, ...]) -> z3.BoolRef:
-        """The cell variable is one of `cells`: runs of consecutive ids become ranges; shared by patterns
-        with the same cells."""
-        key = (slot, cells)
+    def cell_set(self, slot: StrVar, cells: Sequence[int]) -> z3.BoolRef:
+        """The cell variable is one of `cells` (sorted): runs of consecutive ids become ranges; shared by
+        patterns with the same cells."""
+        key = (slot, tuple(cells))
         found = self._cell_sets.get(key)
         if found is None:
             found = self._cell_sets[key] = cell_membership(self.cell_vars[slot], cells, len(self.cells[slot].cells))

@@ -1,6 +1,7 @@
-"""Constraints on the pattern Booleans of lazy slots (`Encoder.lazy`): facts about which patterns can
-match one value together, stated up front so that the solver rarely proposes a combination that the
-automata search then has to refute (each refutation costs a solver call)."""
+"""Constraints on the pattern Booleans of lazy slots (`Encoder.lazy`) and of features beside cells
+(`Encoder.features`): facts about which patterns can match one value together, stated up front so that
+the solver rarely proposes a combination that the automata search then has to refute (each refutation
+costs a solver call)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def lazy_constraints(encoder: Encoder) -> list[z3.BoolRef]:
 
 
 def _lazy_constraints(encoder: Encoder) -> list[z3.BoolRef]:
-    out: list[z3.BoolRef] = []
+    out = _feature_constraints(encoder)
     for slot, domain in encoder.lazy.items():
         matches = encoder.lazy_vars[slot]
         out.append(matches[0])
@@ -48,6 +49,16 @@ def _lazy_constraints(encoder: Encoder) -> list[z3.BoolRef]:
         if literal:
             others = [account != z3.StringVal(name, encoder.ctx) for name in literal]
             out.append(z3.Implies(z3.And(twelve, *[z3.Not(m) for m in literal.values()]), z3.And(*others)))
+    return out
+
+
+def _feature_constraints(encoder: Encoder) -> list[z3.BoolRef]:
+    """A value that has an infix feature matches the feature's shape (`features.py`)."""
+    out: list[z3.BoolRef] = []
+    for slot, features in encoder.features.items():
+        cells = encoder.cells[slot]
+        for key, match in features.matches.items():
+            out.append(z3.Implies(match, encoder.cell_set(slot, cells.cells_matching(*features.shapes[key]))))
     return out
 
 
