@@ -8,6 +8,7 @@ import sys
 import click
 
 from iamproof.errors import IamproofError, clip_values, error_line
+from iamproof.gc_pause import collector_paused
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,7 +37,8 @@ def run(argv: list[str] | None = None) -> int:
     when it has no position (see `error_line`)."""
     _register()
     try:
-        result = cli.main(args=argv, prog_name="iamproof", standalone_mode=False)
+        with collector_paused():  # parsing and queries: see gc_pause.py
+            result = cli.main(args=argv, prog_name="iamproof", standalone_mode=False)
     except IamproofError as exc:
         click.echo(error_line(exc), err=True)
         return exc.exit_code

@@ -11,6 +11,7 @@ from iamproof.cells.deadline import Deadline
 from iamproof.evaluate.conditions import arn_like
 from iamproof.evaluate.request import PrincipalType, Request
 from iamproof.evaluate.semantics import DEFAULT_SEMANTICS, Semantics
+from iamproof.gc_pause import pausing_collector
 from iamproof.patterns import glob_match, literal_glob, parse_glob
 from iamproof.query.session import Session, Witness
 from iamproof.query.solver import Verdict
@@ -64,6 +65,7 @@ def _run(
     return CheckResult(outcome.verdict, witness, outcome.reason)
 
 
+@pausing_collector
 def check_access_not_granted(
     subject: Subject,
     actions: Sequence[str],
@@ -114,6 +116,7 @@ def trusted_values(policy: Policy, key: str) -> set[str]:
 _TRUSTED_KEYS = ("aws:principalorgid", "aws:sourcevpce", "aws:sourcevpc", "aws:sourceorgid")
 
 
+@pausing_collector
 def check_no_public_access(
     subject: Subject, account: str, *, semantics: Semantics = DEFAULT_SEMANTICS, timeout: float = 30.0
 ) -> CheckResult:

@@ -8,6 +8,7 @@ from iamproof.cells.deadline import Deadline
 from iamproof.evaluate.decision import Decision, PolicySet, evaluate
 from iamproof.evaluate.request import PrincipalType, Request
 from iamproof.evaluate.semantics import DEFAULT_SEMANTICS, Semantics
+from iamproof.gc_pause import pausing_collector
 from iamproof.query.session import Session, Witness
 from iamproof.query.solver import Verdict
 from iamproof.query.subjects import Subject, compile_subject
@@ -35,6 +36,7 @@ class CanResult:
     smt2: str = ""
 
 
+@pausing_collector
 def check_can(
     policies: PolicySet,
     template: RequestTemplate,

@@ -13,6 +13,7 @@ from iamproof.catalogue import actions_of
 from iamproof.cells.deadline import Deadline
 from iamproof.evaluate.request import Request
 from iamproof.evaluate.semantics import DEFAULT_SEMANTICS, Semantics
+from iamproof.gc_pause import pausing_collector
 from iamproof.query.session import Session, Witness, request_from_document
 from iamproof.query.solver import Verdict
 from iamproof.query.subjects import Subject, compile_subject
@@ -144,6 +145,7 @@ def siblings(found: list[Witness], wanted: int, confirm: Callable[[Request], boo
     return extra
 
 
+@pausing_collector
 def check_equivalent(
     a: Subject,
     b: Subject,
@@ -175,6 +177,7 @@ def check_equivalent(
     return EquivResult(relation, _first(forward), _first(backward), "", smt2)
 
 
+@pausing_collector
 def check_no_new_access(
     old: Subject,
     new: Subject,

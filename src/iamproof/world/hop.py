@@ -16,6 +16,7 @@ from iamproof.evaluate.decision import Decision, EvaluationResult, PolicySet, ev
 from iamproof.evaluate.matching import PrincipalMatch, action_matches, principal_match, resource_matches
 from iamproof.evaluate.request import PrincipalType, Request, RequestPrincipal
 from iamproof.evaluate.semantics import Semantics
+from iamproof.gc_pause import pausing_collector
 from iamproof.patterns import Glob, Wild, variables_of
 from iamproof.query.session import Session, Witness, request_from_document
 from iamproof.query.solver import Verdict
@@ -60,6 +61,7 @@ class HopChecker:
     screened: int = 0
     concrete: int = 0
 
+    @pausing_collector
     def check(self, hop: Hop) -> HopResult:
         if not could_allow(hop):
             self.screened += 1
