@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -31,21 +30,10 @@ def to_smt2(assertions: list[z3.BoolRef]) -> str:
 
 
 def check(assertions: list[z3.BoolRef], timeout_seconds: float) -> Outcome:
-    return Checker(assertions).check((), timeout_seconds)
-
-
-class Checker:
-    """A solver for one set of assertions, checked again after each addition (a lemma that excludes the
-    last model's proposal): what the solver learnt in one check serves the next."""
-
-    def __init__(self, assertions: list[z3.BoolRef]) -> None:
-        self.solver = z3.Solver(ctx=assertions[0].ctx) if assertions else z3.Solver()
-        self.solver.add(*assertions)
-
-    def check(self, more: Sequence[z3.BoolRef], timeout_seconds: float) -> Outcome:
-        if more:
-            self.solver.add(*more)
-        return _run(self.solver, timeout_seconds)
+    """A new solver for `assertions` (see `Session.solve` for why never an incremental one)."""
+    solver = z3.Solver(ctx=assertions[0].ctx) if assertions else z3.Solver()
+    solver.add(*assertions)
+    return _run(solver, timeout_seconds)
 
 
 FIRST_SLICE_SECONDS = 1.0  # the first try's share of the time limit; each retry doubles it
