@@ -15,7 +15,7 @@ from iamproof.evaluate.semantics import DEFAULT_SEMANTICS
 from iamproof.parsing.documents import parse_policy_text
 from iamproof.query import relations
 from iamproof.query.relations import check_no_new_access
-from iamproof.query.session import Session
+from iamproof.query.session import Session, request_from_document
 from iamproof.query.solver import Verdict
 from iamproof.query.subjects import Subject
 
@@ -36,7 +36,21 @@ def test_one_class_of_new_actions_still_gives_five_distinct_witnesses() -> None:
         service, _, name = witness.request.action.partition(":")
         assert service == "s3" and action_exists(service, name)
         assert new.allows(witness.request, DEFAULT_SEMANTICS) and not old.allows(witness.request, DEFAULT_SEMANTICS)
+        assert witness.request == request_from_document(witness.document)  # the request is what the output says
     assert "s3:GetObject" not in actions
+
+
+def test_a_sibling_of_a_kms_witness_keeps_its_aws_managed_key_and_context() -> None:
+    old = subject("old", {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"})
+    new = subject(
+        "new",
+        {"Effect": "Allow", "Action": "kms:*", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceVpc": "v"}}},
+    )
+    result = check_no_new_access(old, new, max_witnesses=5)
+    assert len(result.witnesses) == 5
+    for witness in result.witnesses:
+        assert witness.request == request_from_document(witness.document)
+        assert witness.request.lookup("aws:SourceVpc") == ("v",)
 
 
 def test_siblings_respect_a_deny_carve_out() -> None:

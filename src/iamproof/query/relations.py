@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 import z3
@@ -14,7 +14,7 @@ from iamproof.cells.deadline import Deadline
 from iamproof.evaluate.request import Request
 from iamproof.evaluate.semantics import DEFAULT_SEMANTICS, Semantics
 from iamproof.gc_pause import pausing_collector
-from iamproof.query.session import Session, Witness, request_from_document
+from iamproof.query.session import Session, Witness
 from iamproof.query.solver import Verdict
 from iamproof.query.subjects import Subject, compile_subject
 from iamproof.smt.formula import Formula, Slot, conj, neg
@@ -135,7 +135,7 @@ def siblings(found: list[Witness], wanted: int, confirm: Callable[[Request], boo
             if action.lower() in used:
                 continue
             document = {**witness.document, "action": action}
-            request = request_from_document(document)
+            request = replace(witness.request, action=action)  # what the document reads as: same service
             if not confirm(request):
                 continue
             used.add(action.lower())
