@@ -111,3 +111,29 @@ def test_witnesses_stay_distinct_when_polish_writes_star() -> None:
     pairs = [(w.request.action.lower(), w.request.resource) for w in result.witnesses]
     assert len(pairs) == len(set(pairs))
     assert ("s3:listallmybuckets", "*") in pairs
+
+
+def test_siblings_ask_the_evaluator_only_about_actions_of_the_witness_class(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The policies' action patterns decide a catalogue action's class: actions the Deny names (another
+    class) are never evaluated as siblings."""
+    old = subject("old", {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+    new = subject(
+        "new",
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+        {"Effect": "Deny", "Action": ["s3:A*", "s3:B*", "s3:C*"], "Resource": "*"},
+    )
+    pair = relations._Pair(old, new, DEFAULT_SEMANTICS, 30.0)
+    in_class = pair.session.same_action_class("s3:PutObject")
+    assert in_class("s3:DeleteObject") and in_class("s3:putobject")
+    assert not in_class("s3:AbortMultipartUpload") and not in_class("s3:GetObject")
+    asked: list[str] = []
+    allows = Subject.allows
+
+    def recording(self: Subject, request: Any, semantics: Any) -> bool:
+        asked.append(request.action)
+        return allows(self, request, semantics)
+
+    monkeypatch.setattr(Subject, "allows", recording)
+    result = check_no_new_access(old, new, max_witnesses=5)
+    assert len(result.witnesses) == 5
+    assert not [a for a in asked if a.split(":")[1].startswith(("A", "B", "C"))]

@@ -11,6 +11,7 @@ from typing import Any
 import z3
 
 from iamproof.cells.deadline import Deadline, OutOfTime
+from iamproof.cells.glob_automaton import literal_head
 from iamproof.cells.partition import PartitionTooLarge
 from iamproof.cells.realize import realize
 from iamproof.errors import InputError, InternalError
@@ -178,6 +179,24 @@ class Session:
         if polished is not document:
             document, request = polished, request_from_document(polished)
         return Witness(request, document)
+
+    def same_action_class(self, action: str) -> Callable[[str], bool]:
+        """Does another action fall in the cell of `action` (every action pattern of the query matches both
+        or neither)? Only the patterns whose literal head fits the action's service are read. Without
+        action cells, every action passes."""
+        domain = self.encoder.cells.get(Slot.ACTION)
+        if domain is None:
+            return lambda _: True
+        service = action.partition(":")[0].lower() + ":"
+        heads = ((automaton, literal_head(automaton.units)) for automaton in domain.automata)
+        relevant = [automaton for automaton, head in heads if head.startswith(service) or service.startswith(head)]
+
+        def signature(text: str) -> tuple[bool, ...]:
+            lowered = text.lower()
+            return tuple(automaton.matches(lowered) for automaton in relevant)
+
+        mine = signature(action)
+        return lambda other: signature(other) == mine
 
     def block(self, outcome: Outcome, slots: Sequence[Slot] = (Slot.ACTION, Slot.RESOURCE)) -> z3.BoolRef:
         """Excludes the action and resource (cells) of a model, so that the next witness differs. A resource
