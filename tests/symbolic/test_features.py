@@ -140,3 +140,19 @@ def test_each_round_after_a_lemma_gets_a_new_solver(monkeypatch: pytest.MonkeyPa
     assert check_no_new_access(old, new, timeout=30).verdict is Verdict.UNSAT
     assert len(checks) >= 2  # a lemma round ran
     assert late_adds == []
+
+
+def test_a_known_member_of_the_cell_with_the_proposed_features_needs_no_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The partition's own members of the model's cell are tried first: `b/` itself has none of the infixes."""
+
+    def no_search(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the automata search ran")
+
+    monkeypatch.setattr("iamproof.query.session.realize", no_search)
+    old = subject("old", allow("arn:aws:s3:::other"))
+    new = subject("new", allow(B + "*"), deny(*(B + i for i in INFIXES)))
+    result = check_no_new_access(old, new, max_witnesses=1, timeout=30)
+    assert result.verdict is Verdict.SAT
+    assert result.witnesses[0].request.resource.startswith(B)

@@ -162,6 +162,10 @@ class Session:
         for slot, features in self.encoder.features.items():
             cells, var = self.encoder.cells[slot], self.encoder.cell_vars[slot]
             cell = model.eval(var, model_completion=True).as_long()
+            known = features.known_member(cells, cell, model)
+            if known is not None:
+                values[slot] = known
+                continue
             positive, negative = features.proposal(cells, cell, model)
             assert self.deadline is not None
             found = realize(features.domain.automata, positive, negative, deadline=self.deadline)

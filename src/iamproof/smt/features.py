@@ -95,6 +95,18 @@ class Features:
                 positive.add(self.domain.index[key])
         return frozenset(positive), frozenset(range(len(self.domain.automata))) - positive
 
+    def known_member(self, cells: CellDomain, cell: int, model: z3.ModelRef) -> str | None:
+        """A member the partition already knows of `cell` whose features are the model's, if one: its other
+        patterns agree with the cell by construction, so only the features' automata are run."""
+        wanted = [
+            (self.domain.automata[self.domain.index[key]], z3.is_true(model.eval(match, model_completion=True)))
+            for key, match in self.matches.items()
+        ]
+        for text in cells.cells[cell].witnesses:
+            if all(automaton.matches(text) == value for automaton, value in wanted):
+                return text
+        return None
+
     def refuted(
         self, cells: CellDomain, cell: int, core: frozenset[int], model: z3.ModelRef
     ) -> tuple[list[int], list[z3.BoolRef]]:
