@@ -2,8 +2,9 @@
 
 The first check() on a solver object is a query's own check ("main"). Later check() calls on the same
 solver are counted apart (the "preference" fields, named after the witness-preference checks they first
-measured; witnesses are now made readable concretely, `query/polish.py`): today they are the rounds after a
-lemma of the lazy mode and the retries with another random seed (`query/solver.py`). The patch only observes.
+measured; witnesses are now made readable concretely, `query/polish.py`): today they are the retries with
+another random seed (`query/solver.py`); rounds after a lemma get a solver of their own and count as main
+checks. The patch only observes.
 """
 
 from __future__ import annotations
