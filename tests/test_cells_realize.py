@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from iamproof.cells.deadline import Deadline
 from iamproof.cells.glob_automaton import compile_glob
-from iamproof.cells.realize import realize
+from iamproof.cells.realize import _may_match, realize
 from iamproof.patterns import glob_match, parse_glob
 
 INFIX_ACTIONS = [
@@ -107,3 +107,19 @@ def test_a_positive_pattern_inside_a_negative_one_is_the_core_at_once() -> None:
     found = realize(automata, positive, negative, deadline=Deadline.after(5.0))
     assert found.text is None
     assert found.core == {0, 1}
+
+
+def test_negative_patterns_no_positive_member_can_match_are_left_out() -> None:
+    """Every member of `arn:aws:s3:::b/*` starts with that head: a negative pattern of another service
+    matches none of them and is not searched; one that shares the head (or is a prefix of it) is."""
+    globs = ["arn:aws:s3:::b/*", "arn:aws:sqs:*:*:q", "arn:aws:s3:::b/x*", "arn:*", "*", "arn:aws:s3:::c"]
+    automata = [compile_glob(parse_glob(g), arn=True) for g in globs]
+    assert _may_match(automata, frozenset({0}), frozenset({1, 2, 3, 4, 5})) == {2, 3, 4}
+    found = realize(automata, frozenset({0, 3, 4}), frozenset({1, 2, 5}))
+    assert (
+        found.text is not None
+        and found.text.startswith("arn:aws:s3:::b/")
+        and not found.text.startswith("arn:aws:s3:::b/x")
+    )
+    # positive heads that disagree: nothing is left out (the proposal is impossible, and a core says why)
+    assert _may_match(automata, frozenset({0, 5}), frozenset({1, 2})) == {1, 2}

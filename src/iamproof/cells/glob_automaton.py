@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from iamproof.patterns import Glob, Wild, split_at_colons
 
@@ -71,6 +71,11 @@ class GlobAutomaton:
                 universal = closures[position]  # the last one: its closure is a fixpoint of step
         object.__setattr__(self, "_universal_bits", bits)
         object.__setattr__(self, "universal", universal)
+
+    @cached_property
+    def head(self) -> str:
+        """The literal text every match starts with (`literal_head` of the units)."""
+        return literal_head(self.units)
 
     @property
     def start(self) -> int:
