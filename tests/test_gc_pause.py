@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -54,6 +55,7 @@ def test_a_collector_that_was_off_stays_off() -> None:
 
 def test_a_query_runs_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[bool] = []
+
     def recording(*args: Any, **kwargs: Any) -> Any:
         seen.append(gc.isenabled())
         return compile_subject(*args, **kwargs)
@@ -64,4 +66,25 @@ def test_a_query_runs_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch)
     relations.check_no_new_access(policy, policy, timeout=30)
     relations.check_equivalent(policy, policy, timeout=30)
     assert seen == [False] * 4
+    assert gc.isenabled()
+
+
+def test_the_command_line_runs_with_the_collector_paused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from iamproof.cli import run
+    from iamproof.commands import validate_cmd
+
+    seen: list[bool] = []
+    original = validate_cmd.validate.callback
+    assert original is not None
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(validate_cmd.validate, "callback", recording)
+    policy = tmp_path / "p.json"
+    statement = {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}
+    policy.write_text(json.dumps({"Version": "2012-10-17", "Statement": [statement]}), encoding="utf-8")
+    assert run(["validate", str(policy)]) in (0, 1)
+    assert seen == [False]
     assert gc.isenabled()
