@@ -13,28 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from iamproof.smt import domains, features
-from tests.symbolic.test_differential import test_pinned_can_agrees_with_eval
-from tests.symbolic.test_metamorphic import *  # noqa: F403
-from tests.symbolic.test_queries import (
-    test_can,
-    test_check_access_not_granted,
-    test_check_no_public_access,
-    test_diff_pass_is_proved,
-    test_diff_witnesses_are_distinct_and_granted_by_new,
-    test_equiv_of_resource_policies_compares_principals,
-    test_equiv_relation,
-)
-
-__all__ = [
-    "test_can",
-    "test_check_access_not_granted",
-    "test_check_no_public_access",
-    "test_diff_pass_is_proved",
-    "test_diff_witnesses_are_distinct_and_granted_by_new",
-    "test_equiv_of_resource_policies_compares_principals",
-    "test_equiv_relation",
-    "test_pinned_can_agrees_with_eval",
-]
+from tests.symbolic.mode_tables import *  # noqa: F403
 
 
 @pytest.fixture(autouse=True)
