@@ -77,6 +77,11 @@ class GlobAutomaton:
         """The literal text every match starts with (`literal_head` of the units)."""
         return literal_head(self.units)
 
+    def may_start_with(self, prefix: str) -> bool:
+        """Could a match start with `prefix`, as far as the literal head tells (it agrees with `prefix`
+        on their common length)?"""
+        return self.head.startswith(prefix) or prefix.startswith(self.head)
+
     @property
     def start(self) -> int:
         return self.normal(self.closures[0])

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from iamproof.cells.deadline import NO_DEADLINE, Deadline
-from iamproof.cells.glob_automaton import GlobAutomaton, literal_head
+from iamproof.cells.glob_automaton import GlobAutomaton
 
 ProductState = tuple[tuple[int, int], ...]
 """The live (pattern index, NFA position mask) pairs, sorted by pattern index."""
@@ -129,7 +129,7 @@ class _Heads:
         ends: dict[str, list[int]] = {}
         joins: dict[str, list[tuple[int, int]]] = {}
         for index, automaton in enumerate(automata):
-            head = literal_head(automaton.units)
+            head = automaton.head
             if len(head) == len(automaton.units):
                 ends.setdefault(head, []).append(index)
             else:

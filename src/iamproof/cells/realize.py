@@ -95,12 +95,7 @@ def _may_match(automata: Sequence[GlobAutomaton], positive: frozenset[int], nega
     longest = max(heads, key=len, default="")
     if not longest or not all(longest.startswith(head) for head in heads):
         return negative
-    kept = []
-    for i in negative:
-        head = automata[i].head
-        if longest.startswith(head) or head.startswith(longest):
-            kept.append(i)
-    return frozenset(kept)
+    return frozenset(i for i in negative if automata[i].may_start_with(longest))
 
 
 QUICK_STATES = 5_000  # product states of the first search
@@ -239,7 +234,7 @@ def _candidates(positive: Sequence[GlobAutomaton], alphabet: Callable[[str], boo
     rendered = [_render(automaton.units, alphabet) for automaton in positive]
     if any(text is None for text in rendered):
         return []
-    heads = sorted((literal_head(automaton.units) for automaton in positive), key=len)
+    heads = sorted((automaton.head for automaton in positive), key=len)
     tails = sorted((literal_head(automaton.units[::-1])[::-1] for automaton in positive), key=len)
     head, tail = heads[-1] if heads else "", tails[-1] if tails else ""
     if not all(head.startswith(h) for h in heads) or not all(tail.endswith(t) for t in tails):

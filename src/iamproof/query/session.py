@@ -11,7 +11,6 @@ from typing import Any
 import z3
 
 from iamproof.cells.deadline import Deadline, OutOfTime
-from iamproof.cells.glob_automaton import literal_head
 from iamproof.cells.partition import PartitionTooLarge
 from iamproof.cells.realize import realize
 from iamproof.errors import InputError, InternalError
@@ -161,16 +160,16 @@ class Session:
             values[slot] = found.text
         for slot, features in self.encoder.features.items():
             cells, var = self.encoder.cells[slot], self.encoder.cell_vars[slot]
-            cell = model.eval(var, model_completion=True).as_long()
-            known = features.known_member(cells, cell, model)
+            cell, proposed = model.eval(var, model_completion=True).as_long(), features.values(model)
+            known = features.known_member(cells, cell, proposed)
             if known is not None:
                 values[slot] = known
                 continue
-            positive, negative = features.proposal(cells, cell, model)
+            positive, negative = features.proposal(cells, cell, proposed)
             assert self.deadline is not None
             found = realize(features.domain.automata, positive, negative, deadline=self.deadline)
             if found.text is None:
-                agreeing, literals = features.refuted(cells, cell, found.core, model)
+                agreeing, literals = features.refuted(cells, cell, found.core, proposed)
                 self.lemmas.append(z3.Not(z3.And(self.encoder.cell_set(slot, agreeing), *literals)))
                 return None
             values[slot] = found.text
@@ -192,8 +191,7 @@ class Session:
         if domain is None:
             return lambda _: True
         service = action.partition(":")[0].lower() + ":"
-        heads = ((automaton, literal_head(automaton.units)) for automaton in domain.automata)
-        relevant = [automaton for automaton, head in heads if head.startswith(service) or service.startswith(head)]
+        relevant = [automaton for automaton in domain.automata if automaton.may_start_with(service)]
 
         def signature(text: str) -> tuple[bool, ...]:
             lowered = text.lower()

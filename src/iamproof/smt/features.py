@@ -87,31 +87,30 @@ class Features:
         features.from_cells = [mapping[index] for index in range(len(cells.automata))]
         return features
 
-    def proposal(self, cells: CellDomain, cell: int, model: z3.ModelRef) -> tuple[frozenset[int], frozenset[int]]:
-        """The automata of `domain` that a model's cell and feature values say the value matches, and the others."""
+    def values(self, model: z3.ModelRef) -> dict[Key, bool]:
+        """Each feature's value in a model."""
+        return {key: z3.is_true(model.eval(match, model_completion=True)) for key, match in self.matches.items()}
+
+    def proposal(self, cells: CellDomain, cell: int, values: dict[Key, bool]) -> tuple[frozenset[int], frozenset[int]]:
+        """The automata of `domain` that a cell and feature values say the value matches, and the others."""
         positive = {self.from_cells[index] for index in cells.cells[cell].signature}
-        for key, match in self.matches.items():
-            if z3.is_true(model.eval(match, model_completion=True)):
-                positive.add(self.domain.index[key])
+        positive |= {self.domain.index[key] for key, value in values.items() if value}
         return frozenset(positive), frozenset(range(len(self.domain.automata))) - positive
 
-    def known_member(self, cells: CellDomain, cell: int, model: z3.ModelRef) -> str | None:
-        """A member the partition already knows of `cell` whose features are the model's, if one: its other
+    def known_member(self, cells: CellDomain, cell: int, values: dict[Key, bool]) -> str | None:
+        """A member the partition already knows of `cell` with these feature values, if one: its other
         patterns agree with the cell by construction, so only the features' automata are run."""
-        wanted = [
-            (self.domain.automata[self.domain.index[key]], z3.is_true(model.eval(match, model_completion=True)))
-            for key, match in self.matches.items()
-        ]
+        wanted = [(self.domain.automata[self.domain.index[key]], value) for key, value in values.items()]
         for text in cells.cells[cell].witnesses:
             if all(automaton.matches(text) == value for automaton, value in wanted):
                 return text
         return None
 
     def refuted(
-        self, cells: CellDomain, cell: int, core: frozenset[int], model: z3.ModelRef
+        self, cells: CellDomain, cell: int, core: frozenset[int], values: dict[Key, bool]
     ) -> tuple[list[int], list[z3.BoolRef]]:
         """What a refuted proposal's core excludes: the cells that agree with `cell` on the core's automata
-        of the cells' domain, and the core's features with the values the model gave them."""
+        of the cells' domain, and the core's features with their proposed values."""
         on_cells = [index for index, full in enumerate(self.from_cells) if full in core]
         mine = cells.cells[cell].signature
         agreeing = [
@@ -119,9 +118,9 @@ class Features:
             for other in cells.cells
             if all((index in other.signature) == (index in mine) for index in on_cells)
         ]
-        literals: list[z3.BoolRef] = []
-        for key, match in self.matches.items():
-            if self.domain.index[key] in core:
-                value = z3.is_true(model.eval(match, model_completion=True))
-                literals.append(match if value else z3.Not(match))
+        literals = [
+            self.matches[key] if value else z3.Not(self.matches[key])
+            for key, value in values.items()
+            if self.domain.index[key] in core
+        ]
         return agreeing, literals
