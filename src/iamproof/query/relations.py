@@ -126,7 +126,7 @@ def siblings(
     found: list[Witness],
     wanted: int,
     confirm: Callable[[Request], bool],
-    same_class: Callable[[str], Callable[[str], bool]] = lambda _: lambda _: True,
+    same_class: Callable[[str], Callable[[str], bool]],
 ) -> list[Witness]:
     """More witnesses with other actions of the same services, each confirmed by the concrete evaluator.
 
