@@ -18,7 +18,7 @@ from iamproof.evaluate.case_file import build_request
 from iamproof.evaluate.request import Request
 from iamproof.parsing.json_tree import JObject, parse_json
 from iamproof.query.polish import confirming, polish
-from iamproof.query.solver import Outcome, Verdict, check, to_smt2
+from iamproof.query.solver import Checked, Outcome, Verdict, check, check_keeping, to_smt2
 from iamproof.smt.decode import decode_request
 from iamproof.smt.domains import ACTION_CHARS
 from iamproof.smt.encode import Encoder
@@ -54,6 +54,7 @@ class Session:
     base: list[z3.BoolRef] = field(init=False)
     lemmas: list[z3.BoolRef] = field(init=False, default_factory=list)  # combinations of patterns no value has
     propositional: dict[int, bool] = field(init=False, default_factory=dict)  # goal term id -> Boolean unsat
+    checked: dict[tuple[int, bool], Checked] = field(init=False, default_factory=dict)  # (goal id, strict)
 
     def __post_init__(self) -> None:
         if self.deadline is None:
@@ -95,11 +96,7 @@ class Session:
                 remaining = min(remaining, until - time.monotonic())
             if remaining <= 0:
                 return Outcome(Verdict.UNKNOWN, reason="the time limit passed before the solver ran"), None
-            # a new solver for each round (after a lemma, or with `strict`): Z3 solves again from scratch,
-            # with its preprocessing; assertions added to a solver that has been checked go to its
-            # incremental core instead, measured up to 50 times slower on the same problem (gen-200#7
-            # diff5: 0.04 s fresh, 1.8 s and unknown incrementally)
-            outcome = check(self.assertions(goal, [*extra, *self.lemmas], strict), remaining)
+            outcome = self._check(goal, [*extra, *self.lemmas], strict, remaining)
             if outcome.verdict is not Verdict.SAT:
                 return outcome, None
             assert outcome.model is not None
@@ -120,6 +117,27 @@ class Session:
                 strict = True  # the resource's ARN names another account than the resource account
                 continue
             return outcome, self._witness(document, request, confirm)
+
+    def _check(self, goal: Formula, extra: list[z3.BoolRef], strict: bool, timeout: float) -> Outcome:
+        """The goal's assertions and `extra`. The goal's own assertions are checked from scratch once and
+        the solver kept (`Checked`); a round with more constraints (blocked witnesses, lemmas) is tried on
+        it first, for at most the time the first check took, and then from scratch."""
+        key = (self.encoder.encode(goal).get_id(), strict)
+        base = self.checked.get(key)
+        if base is None and not extra:
+            outcome, checked = check_keeping(self.assertions(goal, [], strict), timeout)
+            if outcome.verdict is not Verdict.UNKNOWN:
+                self.checked[key] = checked
+            return outcome
+        if base is not None and extra:
+            started = time.monotonic()
+            outcome = base.check_with(extra, min(timeout, base.slice()))
+            if outcome.verdict is not Verdict.UNKNOWN:
+                return outcome
+            timeout -= time.monotonic() - started
+            if timeout <= 0:
+                return Outcome(Verdict.UNKNOWN, reason="the time limit passed while solving")
+        return check(self.assertions(goal, extra, strict), timeout)
 
     def _propositionally_unsat(self, goal: Formula) -> bool:
         """Is the goal unsatisfiable with each string-theory atom read as a free Boolean? Then it is
