@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iamproof.cells.glob_automaton import compile_glob
+from iamproof.cells.glob_automaton import HeadIndex, compile_glob
 from iamproof.cells.partition import Cell, partition
 from iamproof.evaluate.conditions import arn_like
 from iamproof.patterns import glob_match, parse_glob
@@ -127,3 +127,15 @@ def test_long_literal_heads(parts: list[tuple[str, str]], samples: list[str], ar
     texts = [*samples, *heads, *(head[: len(head) // 2] for head in heads)]
     cells = _check_cells([head + tail for head, tail in parts], texts, arn)
     assert len({cell.signature for cell in cells}) == len(cells)
+
+
+@settings(max_examples=300, deadline=None)
+@given(long_heads, st.lists(long_texts, max_size=12), st.booleans())
+def test_the_head_index_gives_every_texts_signature(
+    parts: list[tuple[str, str]], samples: list[str], arn: bool
+) -> None:
+    """Reading only the automata whose literal head starts the text loses no match."""
+    globs = [head + tail for head, tail in parts]
+    index = HeadIndex.of([compile_glob(parse_glob(g), arn=arn) for g in globs])
+    for text in [*samples, *(head for head, _ in parts), *globs]:
+        assert index.signature(text) == _signature(globs, text, arn), (globs, text)

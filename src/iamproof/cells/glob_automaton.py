@@ -131,13 +131,54 @@ class GlobAutomaton:
             found = self._mentioned[mask] = frozenset(chars)
         return found
 
-    def matches(self, text: str) -> bool:
+    @cached_property
+    def _after_head(self) -> int:
         mask = self.start
-        for char in text:
+        for char in self.head:
+            mask = self.step(mask, char)
+        return mask
+
+    def matches(self, text: str) -> bool:
+        """Does the whole of `text` match? Text that does not start with the literal head is decided
+        without stepping (callers test one text against hundreds of patterns, most of another head)."""
+        head = self.head
+        if not text.startswith(head):
+            return False
+        mask = self._after_head
+        for char in text[len(head) :]:
             mask = self.step(mask, char)
             if not mask:
                 return False
         return self.accepts_at(mask)
+
+
+@dataclass(frozen=True)
+class HeadIndex:
+    """Automata grouped by literal head: a text can only match those whose head is a prefix of it, so its
+    signature runs a few automata instead of all of a domain's hundreds."""
+
+    automata: tuple[GlobAutomaton, ...]
+    by_head: dict[str, tuple[int, ...]]
+    lengths: tuple[int, ...]  # the heads' distinct lengths, ascending
+
+    @staticmethod
+    def of(automata: Sequence[GlobAutomaton]) -> HeadIndex:
+        by_head: dict[str, list[int]] = {}
+        for index, automaton in enumerate(automata):
+            by_head.setdefault(automaton.head, []).append(index)
+        heads = {head: tuple(indices) for head, indices in by_head.items()}
+        return HeadIndex(tuple(automata), heads, tuple(sorted({len(head) for head in heads})))
+
+    def signature(self, text: str) -> frozenset[int]:
+        """The indices of the automata that match `text`."""
+        matched: list[int] = []
+        for length in self.lengths:
+            if length > len(text):
+                break
+            for index in self.by_head.get(text[:length], ()):
+                if self.automata[index].matches(text):
+                    matched.append(index)
+        return frozenset(matched)
 
 
 def literal_head(units: Sequence[Unit]) -> str:

@@ -18,7 +18,7 @@ from iamproof.smt.domains import CellDomain
 from iamproof.smt.encode import PRINCIPAL_KINDS, Encoder
 from iamproof.smt.formula import KeySlot, Slot, StrVar
 from iamproof.smt.keys import KeyType
-from iamproof.smt.realistic import filled_patterns, first_member, resource_candidates, signature
+from iamproof.smt.realistic import filled_patterns, first_member, resource_candidates
 
 _FRESH_BINARY = b"iamproof-other"
 
@@ -95,7 +95,7 @@ def _cell_string(encoder: Encoder, model: z3.ModelRef, slot: Slot, action: str, 
     if slot in realized:
         domain = encoder.realized_domain(slot)
         text = realized[slot]
-        cell = Cell(-1, signature(domain, text), [text])
+        cell = Cell(-1, domain.signature(text), [text])
     elif domain is None:
         return _string(encoder, model, slot)
     else:

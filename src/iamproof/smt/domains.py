@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from iamproof.cells.deadline import NO_DEADLINE, Deadline
-from iamproof.cells.glob_automaton import COLON, AnyChar, AnyRun, CharSet, GlobAutomaton, Unit, compile_glob
+from iamproof.cells.glob_automaton import (
+    COLON,
+    AnyChar,
+    AnyRun,
+    CharSet,
+    GlobAutomaton,
+    HeadIndex,
+    Unit,
+    compile_glob,
+)
 from iamproof.cells.partition import DEFAULT_MAX_STATES, Cell, Partition, PartitionTooLarge, partition
 from iamproof.patterns import Glob, Wild, parse_glob, split_at_colons
 from iamproof.smt.formula import KeySlot, MatchMode, Slot
@@ -33,6 +42,14 @@ class CellDomain:
     @property
     def cells(self) -> tuple[Cell, ...]:
         return self.partition.cells
+
+    def signature(self, text: str) -> frozenset[int]:
+        """The automata that match `text` (read through an index of their heads, built once the domain's
+        automata are all there)."""
+        heads = self.__dict__.get("_heads")
+        if heads is None or len(heads.automata) != len(self.automata):
+            heads = self.__dict__["_heads"] = HeadIndex.of(self.automata)
+        return heads.signature(text)
 
     def cells_matching(self, glob: Glob, mode: MatchMode) -> list[int]:
         return self.partition.cells_matching(self.index[(glob, mode)])

@@ -23,22 +23,13 @@ _FILL = {0: "arn", 1: "aws", 2: "service", 3: "us-east-1", 4: "111122223333"}
 MAX_CANDIDATES = 400
 
 
-def signature(domain: CellDomain, text: str) -> frozenset[int]:
-    return frozenset(i for i, automaton in enumerate(domain.automata) if automaton.matches(text))
-
-
 def first_member(domain: CellDomain, cell: Cell, candidates: Iterable[str]) -> str | None:
     for count, candidate in enumerate(candidates):
         if count >= MAX_CANDIDATES:
             return None
-        if _in_cell(domain, cell, candidate):
+        if domain.signature(candidate) == cell.signature:
             return candidate
     return None
-
-
-def _in_cell(domain: CellDomain, cell: Cell, text: str) -> bool:
-    automata = enumerate(domain.automata)
-    return all(automaton.matches(text) == (index in cell.signature) for index, automaton in automata)
 
 
 def filled_patterns(domain: CellDomain, cell: Cell, *, arn: bool) -> Iterator[str]:
@@ -132,7 +123,7 @@ def resource_candidates(domain: CellDomain, cell: Cell, action: str, account: st
     templates = catalogue.action_arn_templates(action)
     service = action.split(":", 1)[0].lower()
     first = ["*"] if not templates and catalogue.canonical_action(action) is not None else []
-    rest = (filled_template(template, account) for template in catalogue.arn_templates(service))
+    rest = _service_templates(service, account)
     candidates = itertools.chain(
         first,
         typed_resources(domain, cell, templates, account),
@@ -141,6 +132,13 @@ def resource_candidates(domain: CellDomain, cell: Cell, action: str, account: st
         ["*"],
     )
     return _unique(candidates)
+
+
+def _service_templates(service: str, account: str) -> Iterator[str]:
+    """The service's ARN templates, filled; read from the catalogue only if the candidates get this far
+    (the first read of every service's resource types takes tens of milliseconds)."""
+    for template in catalogue.arn_templates(service):
+        yield filled_template(template, account)
 
 
 def _unique(candidates: Iterable[str]) -> Iterator[str]:
