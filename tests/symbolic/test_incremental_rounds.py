@@ -12,6 +12,7 @@ import z3
 
 from iamproof.evaluate.decision import PolicyKind
 from iamproof.parsing.documents import parse_policy_text
+from iamproof.query import solver as solver_module
 from iamproof.query.relations import check_no_new_access
 from iamproof.query.solver import Checked, Outcome, Verdict, check_keeping
 from iamproof.query.subjects import Subject
@@ -120,3 +121,21 @@ def test_a_lemma_round_is_tried_on_the_kept_solver(monkeypatch: pytest.MonkeyPat
     new = subject("new", allow(["s3:GetObject"], [B + i for i in INFIXES]))
     assert check_no_new_access(old, new, timeout=30).verdict is Verdict.UNSAT
     assert rounds and all(count >= 1 for count in rounds)
+
+
+def test_after_a_round_runs_out_of_time_the_later_rounds_start_from_scratch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scoped: list[int] = []
+    answer = solver_module._answer
+
+    def slow_when_scoped(solver: z3.Solver) -> Outcome:
+        if solver.num_scopes() > 0:
+            scoped.append(id(solver))
+            return Outcome(Verdict.UNKNOWN, reason="canceled")
+        return answer(solver)
+
+    monkeypatch.setattr(solver_module, "_answer", slow_when_scoped)
+    result = check_no_new_access(OLD, NEW, max_witnesses=5, timeout=30)
+    assert result.verdict is Verdict.SAT and len(result.witnesses) == 5
+    assert len(scoped) == 1  # one try on the kept solver; the other rounds went to new solvers

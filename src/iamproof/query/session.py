@@ -121,7 +121,8 @@ class Session:
     def _check(self, goal: Formula, extra: list[z3.BoolRef], strict: bool, timeout: float) -> Outcome:
         """The goal's assertions and `extra`. The goal's own assertions are checked from scratch once and
         the solver kept (`Checked`); a round with more constraints (blocked witnesses, lemmas) is tried on
-        it first, for at most the time the first check took, and then from scratch."""
+        it first, for at most the time the first check took, and then from scratch (at once, once a round
+        on it ran out of time)."""
         key = (self.encoder.encode(goal).get_id(), strict)
         base = self.checked.get(key)
         if base is None and not extra:
@@ -129,7 +130,7 @@ class Session:
             if outcome.verdict is not Verdict.UNKNOWN:
                 self.checked[key] = checked
             return outcome
-        if base is not None and extra:
+        if base is not None and extra and not base.gave_up:
             started = time.monotonic()
             outcome = base.check_with(extra, min(timeout, base.slice()))
             if outcome.verdict is not Verdict.UNKNOWN:

@@ -42,10 +42,12 @@ class Checked:
     generated diffs that enumerate witnesses it was measured 2-3 times faster per round (a blocked
     witness: 0.02-0.06 s against 0.10-0.23 s from scratch), but on some rounds far slower (gen-200#7,
     a round after a lemma: 1.8 s against 0.06 s). So a round gets at most `seconds` (the first check's
-    time, at least INCREMENTAL_MIN_SECONDS) before a new solver takes it from scratch."""
+    time, at least INCREMENTAL_MIN_SECONDS) before a new solver takes it from scratch; after one round
+    that did not answer in time, the later rounds go to new solvers at once (`gave_up`)."""
 
     solver: z3.Solver
     seconds: float
+    gave_up: bool = False
 
     def check_with(self, extra: list[z3.BoolRef], timeout_seconds: float) -> Outcome:
         """The kept assertions and `extra`, inside a push/pop: the solver is unchanged afterwards."""
@@ -53,17 +55,11 @@ class Checked:
         try:
             self.solver.add(*extra)
             self.solver.set("timeout", max(1, int(timeout_seconds * 1000)))
-            try:
-                result = self.solver.check()
-            except z3.Z3Exception as exc:
-                return Outcome(Verdict.UNKNOWN, reason=f"solver error: {exc}")
-            if result == z3.sat:
-                return Outcome(Verdict.SAT, self.solver.model())
-            if result == z3.unsat:
-                return Outcome(Verdict.UNSAT)
-            return Outcome(Verdict.UNKNOWN, reason=self.solver.reason_unknown() or "unknown")
+            outcome = _answer(self.solver)
         finally:
             self.solver.pop()
+        self.gave_up |= outcome.verdict is Verdict.UNKNOWN
+        return outcome
 
     def slice(self) -> float:
         return max(INCREMENTAL_MIN_SECONDS, self.seconds)
@@ -96,17 +92,21 @@ def _run(solver: z3.Solver, timeout_seconds: float) -> Outcome:
         last = remaining <= slice_seconds * 1.5  # too little time for a useful retry after this one
         solver.set("timeout", max(1, int((remaining if last else slice_seconds) * 1000)))
         solver.set("random_seed", seed)
-        try:
-            result = solver.check()
-        except z3.Z3Exception as exc:
-            return Outcome(Verdict.UNKNOWN, reason=f"solver error: {exc}")
-        if result == z3.sat:
-            return Outcome(Verdict.SAT, solver.model())
-        if result == z3.unsat:
-            return Outcome(Verdict.UNSAT)
-        reason = solver.reason_unknown() or "unknown"
-        if reason not in ("timeout", "canceled"):
-            return Outcome(Verdict.UNKNOWN, reason=reason)
+        outcome = _answer(solver)
+        if outcome.verdict is not Verdict.UNKNOWN or outcome.reason not in ("timeout", "canceled"):
+            return outcome
         if last or deadline - time.monotonic() <= 0:
-            return Outcome(Verdict.UNKNOWN, reason=f"the time limit passed while solving (z3: {reason})")
+            return Outcome(Verdict.UNKNOWN, reason=f"the time limit passed while solving (z3: {outcome.reason})")
         slice_seconds, seed = slice_seconds * 2, seed + 1
+
+
+def _answer(solver: z3.Solver) -> Outcome:
+    try:
+        result = solver.check()
+    except z3.Z3Exception as exc:
+        return Outcome(Verdict.UNKNOWN, reason=f"solver error: {exc}")
+    if result == z3.sat:
+        return Outcome(Verdict.SAT, solver.model())
+    if result == z3.unsat:
+        return Outcome(Verdict.UNSAT)
+    return Outcome(Verdict.UNKNOWN, reason=solver.reason_unknown() or "unknown")
