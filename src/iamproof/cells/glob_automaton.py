@@ -9,7 +9,7 @@ of `iamproof.evaluate`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -103,17 +103,13 @@ class GlobAutomaton:
     def _step(self, mask: int, char: str) -> int:
         out = 0
         units, closures = self.units, self.closures
-        position = 0
-        while mask:
-            if mask & 1 and position < len(units):
-                unit = units[position]
-                if isinstance(unit, CharSet):
-                    if char in unit.chars:
-                        out |= closures[position + 1]
-                elif char not in unit.excluded:
-                    out |= closures[position + 1] if isinstance(unit, AnyChar) else closures[position]
-            mask >>= 1
-            position += 1
+        for position in _positions(mask, len(units)):
+            unit = units[position]
+            if isinstance(unit, CharSet):
+                if char in unit.chars:
+                    out |= closures[position + 1]
+            elif char not in unit.excluded:
+                out |= closures[position + 1] if isinstance(unit, AnyChar) else closures[position]
         return out
 
     def mentioned(self, mask: int) -> frozenset[str]:
@@ -121,13 +117,9 @@ class GlobAutomaton:
         found = self._mentioned.get(mask)
         if found is None:
             chars: set[str] = set()
-            position, rest = 0, mask
-            while rest:
-                if rest & 1 and position < len(self.units):
-                    unit = self.units[position]
-                    chars |= unit.chars if isinstance(unit, CharSet) else unit.excluded
-                rest >>= 1
-                position += 1
+            for position in _positions(mask, len(self.units)):
+                unit = self.units[position]
+                chars |= unit.chars if isinstance(unit, CharSet) else unit.excluded
             found = self._mentioned[mask] = frozenset(chars)
         return found
 
@@ -150,6 +142,18 @@ class GlobAutomaton:
             if not mask:
                 return False
         return self.accepts_at(mask)
+
+
+def _positions(mask: int, below: int) -> Iterator[int]:
+    """The set bits of `mask` under `below` (a mask's live positions; the accepting one is not a unit),
+    visited directly rather than shifting past the unset ones (live positions lie deep in long patterns)."""
+    while mask:
+        low = mask & -mask
+        position = low.bit_length() - 1
+        if position >= below:
+            return
+        yield position
+        mask ^= low
 
 
 @dataclass(frozen=True)

@@ -162,12 +162,19 @@ class _Walk:
     deadline: Deadline
     found: dict[frozenset[int], _Found] = field(default_factory=dict)
     heads: _Heads = field(init=False)
+    tables: list[dict[tuple[int, str], int]] = field(init=False)
+    universal: list[int] = field(init=False)
+    accepting: list[int] = field(init=False)
     seen: dict[WalkState, frozenset[int]] = field(init=False, default_factory=dict)
     queue: deque[tuple[WalkState, str, bool]] = field(init=False, default_factory=deque)
     revisited: set[frozenset[int]] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         self.heads = _Heads.of(self.automata)
+        # per automaton, read in the inner loops: its memoized steps, universal mask and accepting bit
+        self.tables = [automaton.steps for automaton in self.automata]
+        self.universal = [automaton.universal for automaton in self.automata]
+        self.accepting = [1 << len(automaton.units) for automaton in self.automata]
 
     def run(self) -> None:
         start: WalkState = self._joined("", (), NO_AUTOMATA)
@@ -234,8 +241,8 @@ class _Walk:
 
     def _signature(self, state: WalkState) -> frozenset[int]:
         prefix, wild, done = state
-        automata = self.automata
-        accepted = [i for i, mask in wild if automata[i].accepts_at(mask)]
+        accepting = self.accepting
+        accepted = [i for i, mask in wild if mask & accepting[i]]
         if prefix is not None:
             accepted += self.heads.ends.get(prefix, ())
         return done.union(accepted)
@@ -269,15 +276,16 @@ class _Walk:
         prefix, wild, done = state
         out: list[tuple[int, int]] = []
         finished: list[int] = []
-        automata = self.automata
+        tables, universal = self.tables, self.universal
         for i, mask in wild:
-            automaton = automata[i]
-            nxt = automaton.steps.get((mask, char))
+            nxt = tables[i].get((mask, char))
             if nxt is None:
-                nxt = automaton.step(mask, char)
-            if nxt == automaton.universal and nxt:
+                nxt = self.automata[i].step(mask, char)
+            if not nxt:
+                continue
+            if nxt == universal[i]:
                 finished.append(i)
-            elif nxt:
+            else:
                 out.append((i, nxt))
         if finished:
             done = done.union(finished)
