@@ -66,7 +66,7 @@ class GlobAutomaton:
         object.__setattr__(self, "closures", tuple(closures))
         bits, universal = 0, 0
         for position, unit in enumerate(self.units):
-            if unit == AnyRun() and closures[position] >> size & 1:
+            if isinstance(unit, AnyRun) and not unit.excluded and closures[position] >> size & 1:
                 bits |= 1 << position
                 universal = closures[position]  # the last one: its closure is a fixpoint of step
         object.__setattr__(self, "_universal_bits", bits)
@@ -224,11 +224,14 @@ def _units(glob: Sequence[str | Wild], ignore_case: bool, excluded: frozenset[st
             units += [AnyChar(excluded | SLASH_COLON), AnyRun(excluded | SLASH_COLON)]
         else:
             assert isinstance(part, str)
-            units += [CharSet(_case_set(char, ignore_case)) for char in part]
+            units += [_char_set(char, ignore_case) for char in part]
     return units
 
 
-def _case_set(char: str, ignore_case: bool) -> frozenset[str]:
+@lru_cache(maxsize=1 << 12)
+def _char_set(char: str, ignore_case: bool) -> CharSet:
+    """The unit of one literal character (shared: patterns repeat the same few characters)."""
     if not ignore_case:
-        return frozenset(char)
-    return frozenset({char, char.lower(), char.upper()}) if len(char.upper()) == 1 else frozenset({char, char.lower()})
+        return CharSet(frozenset(char))
+    cases = {char, char.lower(), char.upper()} if len(char.upper()) == 1 else {char, char.lower()}
+    return CharSet(frozenset(cases))

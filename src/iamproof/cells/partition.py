@@ -125,7 +125,7 @@ class _Heads:
 
     @staticmethod
     def of(automata: Sequence[GlobAutomaton]) -> _Heads:
-        next_chars: dict[str, set[str]] = {}
+        next_chars: dict[str, set[str]] = {"": set()}
         ends: dict[str, list[int]] = {}
         joins: dict[str, list[tuple[int, int]]] = {}
         for index, automaton in enumerate(automata):
@@ -135,15 +135,28 @@ class _Heads:
             else:
                 mask = automaton.normal(automaton.closures[len(head)])
                 joins.setdefault(head, []).append((index, mask))
-            for length in range(len(head) + 1):
-                chars = next_chars.setdefault(head[:length], set())
-                if length < len(head):
-                    chars.add(head[length])
+        previous = ""
+        for head in sorted({automaton.head for automaton in automata}):
+            # sorted, a head shares its trie nodes up to `common` with the one before, which added them
+            common = _common_length(previous, head)
+            for length in range(common, len(head)):
+                next_chars[head[:length]].add(head[length])
+                next_chars[head[: length + 1]] = set()
+            previous = head
         return _Heads(
             {prefix: frozenset(chars) for prefix, chars in next_chars.items()},
             {text: tuple(indices) for text, indices in ends.items()},
             {head: tuple(entries) for head, entries in joins.items()},
         )
+
+
+def _common_length(one: str, other: str) -> int:
+    length = 0
+    for a, b in zip(one, other, strict=False):
+        if a != b:
+            break
+        length += 1
+    return length
 
 
 WalkState = tuple[str | None, ProductState, frozenset[int]]
