@@ -6,6 +6,7 @@ import base64
 import ctypes
 import ipaddress
 import itertools
+from collections.abc import Iterator
 from decimal import Decimal, localcontext
 from typing import Any
 
@@ -112,8 +113,25 @@ def _readable_action(domain: CellDomain, cell: Cell) -> str:
     candidates = itertools.chain(real, filled_patterns(domain, cell, arn=False))
     found = first_member(domain, cell, (c.lower() for c in candidates))
     if found is None:
+        found = first_member(domain, cell, _other_services(domain, cell, service))
+    if found is None:
         return cell.witnesses[0]
     return catalogue.canonical_action(found) or found
+
+
+def _other_services(domain: CellDomain, cell: Cell, service: str) -> Iterator[str]:
+    """The first action of each other catalogue service whose actions the cell's patterns may match: a
+    cell such as "none of the patterns but the NotAction's" holds actions of every service the patterns
+    do not name, while its shortest member (`e:a`) names none. Services that a pattern of the cell rules
+    out by its literal head (`kms:createalias*`) are skipped without reading their actions."""
+    positive = [domain.automata[index] for index in cell.signature]
+    for other in catalogue.services():
+        prefix = f"{other}:"
+        if other == service or not all(automaton.may_start_with(prefix) for automaton in positive):
+            continue
+        names = catalogue.actions_of(other)
+        if names:
+            yield f"{prefix}{names[0]}".lower()
 
 
 def _readable_resource(domain: CellDomain, cell: Cell, action: str, account: str) -> str:
