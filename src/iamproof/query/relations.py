@@ -80,9 +80,10 @@ class _Pair:
         for _ in range(count):
             if until is not None and time.monotonic() >= until:
                 break
-            outcome, witness = self.session.solve(goal, confirm, pairs + actions, until=until)
+            like = witnesses[-1].document if witnesses else None
+            outcome, witness = self.session.solve(goal, confirm, pairs + actions, until=until, like=like)
             if witness is None and actions and outcome.verdict is Verdict.UNSAT:
-                outcome, witness = self.session.solve(goal, confirm, pairs, until=until)
+                outcome, witness = self.session.solve(goal, confirm, pairs, until=until, like=like)
                 actions = []
             if outcome.verdict is Verdict.UNKNOWN:
                 if witnesses:

@@ -80,11 +80,13 @@ class Session:
         extra: Sequence[z3.BoolRef] = (),
         complete: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
         until: float | None = None,
+        like: dict[str, Any] | None = None,
     ) -> tuple[Outcome, Witness | None]:
         """Solve `goal`; a model is decoded and must satisfy `confirm` (the concrete evaluator).
 
-        The witness is then made readable (`polish`) by changes the concrete evaluator confirms. `until`
-        (a `time.monotonic()` instant before the session's deadline) limits the solver checks of this call.
+        The witness is then made readable (`polish`) by changes the concrete evaluator confirms, first
+        towards `like` (an earlier witness of the same query) when given. `until` (a `time.monotonic()`
+        instant before the session's deadline) limits the solver checks of this call.
         """
         assert self.deadline is not None
         if self._propositionally_unsat(goal):
@@ -116,7 +118,7 @@ class Session:
                     raise InternalError("the solver's witness is not a request " + _text(document)) from None
                 strict = True  # the resource's ARN names another account than the resource account
                 continue
-            return outcome, self._witness(document, request, confirm)
+            return outcome, self._witness(document, request, confirm, like)
 
     def _check(self, goal: Formula, extra: list[z3.BoolRef], strict: bool, timeout: float) -> Outcome:
         """The goal's assertions and `extra`. The goal's own assertions are checked from scratch once and
@@ -194,10 +196,16 @@ class Session:
             values[slot] = found.text
         return values
 
-    def _witness(self, document: dict[str, Any], request: Request, confirm: Callable[[Request], bool]) -> Witness:
+    def _witness(
+        self,
+        document: dict[str, Any],
+        request: Request,
+        confirm: Callable[[Request], bool],
+        like: dict[str, Any] | None = None,
+    ) -> Witness:
         if not confirm(request):
             raise InternalError("the concrete evaluator rejects the solver's witness " + _text(document))
-        polished = polish(document, confirming(confirm, request_from_document))
+        polished = polish(document, confirming(confirm, request_from_document), like)
         if polished is not document:
             document, request = polished, request_from_document(polished)
         return Witness(request, document)
