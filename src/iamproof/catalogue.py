@@ -290,6 +290,13 @@ def arn_templates(arn_service: str) -> tuple[str, ...]:
     return _arn_templates().get(arn_service, ())
 
 
+def own_arn_templates(service: str) -> tuple[str, ...]:
+    """The ARN templates of `service`'s own resource types whose service field is `service`: most of
+    `arn_templates(service)`, read from one file where `arn_templates` reads every service's."""
+    arns = _resource_type_arns(service.lower()).values()
+    return tuple(arn for arn in arns if arn.split(":", 5)[2:3] == [service.lower()])
+
+
 @cache
 def _resource_type_arns(service: str) -> dict[str, str]:
     """Resource type name (lower case; actions spell it in any case) → ARN template, for a known service."""

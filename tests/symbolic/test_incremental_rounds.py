@@ -61,7 +61,7 @@ def test_a_checked_solver_is_the_same_after_a_round() -> None:
 def test_the_slice_of_a_round_is_the_first_checks_time_with_a_floor() -> None:
     solver = z3.Solver()
     assert Checked(solver, 0.3).slice() == 0.3
-    assert Checked(solver, 0.001).slice() == pytest.approx(0.05)
+    assert Checked(solver, 0.001).slice() == pytest.approx(0.1)
 
 
 def test_witness_rounds_add_to_the_checked_solver_only_inside_a_scope(monkeypatch: pytest.MonkeyPatch) -> None:

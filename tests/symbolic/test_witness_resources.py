@@ -21,6 +21,7 @@ from iamproof.query.relations import check_no_new_access
 from iamproof.query.solver import Verdict
 from iamproof.query.subjects import Subject
 from iamproof.query.template import RequestTemplate
+from iamproof.smt import realistic
 from iamproof.smt.realistic import filled_template, shaped_fill, template_regex
 
 API = "arn:aws:execute-api:us-east-1:111122223333:a1b2c3"
@@ -169,3 +170,22 @@ def test_filled_template_uses_plausible_values() -> None:
     )
     key = filled_template("arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}", "111122223333")
     assert re.fullmatch(r"arn:aws:kms:us-east-1:111122223333:key/[0-9a-f-]{36}", key)
+
+
+@pytest.mark.parametrize("service", ["s3", "lambda", "execute-api", "iam", "kms"])
+def test_own_templates_are_arn_templates_of_the_service(service: str) -> None:
+    own = catalogue.own_arn_templates(service)
+    assert own and set(own) <= set(catalogue.arn_templates(service))
+    assert all(template.split(":")[2] == service for template in own)
+
+
+def test_the_services_own_templates_come_before_every_services_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading every service's resource types takes tens of milliseconds: a witness whose resource is a
+    template of the service's own file does not wait for it."""
+
+    def every_service(service: str) -> tuple[str, ...]:
+        raise AssertionError("read every service's resource types")
+
+    monkeypatch.setattr(catalogue, "arn_templates", every_service)
+    first = next(realistic._service_templates("s3", "111122223333"))
+    assert first.startswith("arn:aws:s3:")

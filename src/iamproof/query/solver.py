@@ -65,7 +65,7 @@ class Checked:
         return max(INCREMENTAL_MIN_SECONDS, self.seconds)
 
 
-INCREMENTAL_MIN_SECONDS = 0.05
+INCREMENTAL_MIN_SECONDS = 0.1
 
 
 def check_keeping(assertions: list[z3.BoolRef], timeout_seconds: float) -> tuple[Outcome, Checked]:
