@@ -67,8 +67,7 @@ JSON_ROWS = [
     ("unquoted-key", '{Version: "2012-10-17"}', 1, 2, "unexpected 'Version'; strings must be in double quotes"),
     # --- structure -------------------------------------------------------------------------------
     ("missing-colon", '{"Version" "2012-10-17"}', 1, 12, "expected ':' after the key \"Version\""),
-    ("missing-colon-long-key", '{"' + "k" * 60 + '" 1}', 1, 65,
-     "expected ':' after the key \"" + "k" * 36 + "..."),
+    ("missing-colon-long-key", '{"' + "k" * 60 + '" 1}', 1, 65, "expected ':' after the key \"" + "k" * 36 + "..."),
     ("missing-comma-members", '{\n  "Version": "2012-10-17"\n  "Statement": []\n}', 3, 3, "is a comma missing?"),
     ("missing-comma-items", '["a" "b"]', 1, 6, "expected ',' or ']' after a list item"),
     ("missing-value", '{"a": }', 1, 7, 'expected the value of the key "a"'),

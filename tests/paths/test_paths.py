@@ -37,6 +37,8 @@ def hop_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     """Every test runs twice: with the concrete fast path, and with every hop decided by the solver."""
     monkeypatch.setattr(hop, "CONCRETE_FIRST", request.param == "concrete-first")
     return str(request.param)
+
+
 INVOKE_API = f"arn:aws:execute-api:us-east-1:{ACCOUNT}:{API}/*"
 GATEWAY = {"Service": "apigateway.amazonaws.com"}
 SOURCE_API = {"ArnLike": {"aws:SourceArn": f"arn:aws:execute-api:us-east-1:{ACCOUNT}:{API}/*/GET/orders"}}
@@ -119,9 +121,7 @@ def test_explicit_deny_with_not_resource() -> None:
     )
     w = world(users=(fenced,), functions=(function(),), apis=(api(credentials=None),))
     assert bypass(w).answer == "no"
-    loose = user(
-        "dave", allow("lambda:*"), {"Effect": "Deny", "Action": "lambda:InvokeFunction", "NotResource": FN}
-    )
+    loose = user("dave", allow("lambda:*"), {"Effect": "Deny", "Action": "lambda:InvokeFunction", "NotResource": FN})
     assert kinds(bypass(world(users=(loose,), functions=(function(),), apis=(api(credentials=None),)))) == {
         ("direct", user_arn("dave"))
     }

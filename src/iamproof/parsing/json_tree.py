@@ -442,7 +442,7 @@ def _word_problem(text: str, offset: int) -> tuple[str, int] | None:
     if bare in ("NaN", "Infinity", "inf", "nan"):
         return f"{word!r} is not a JSON number; write it as a string if it is meant as text", start
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:T[0-9:.]*Z?)?", word):
-        return f"unexpected {word!r}; write a date as a string: \"{word}\"", start
+        return f'unexpected {word!r}; write a date as a string: "{word}"', start
     if word[0] in "0123456789+-.":
         return f"invalid number {word!r}: {_number_problem(word)}", start
     if word.lower() in ("true", "false", "null"):
@@ -501,9 +501,7 @@ def _scan(text: str, end: int) -> _Context:
     return context
 
 
-def _structural_problem(
-    text: str, offset: int, eof: bool, context: _Context, origin: Origin | None
-) -> tuple[str, int]:
+def _structural_problem(text: str, offset: int, eof: bool, context: _Context, origin: Origin | None) -> tuple[str, int]:
     """A well-formed token (or the end of input) where the grammar does not allow it."""
     if eof:
         offset = len(text.rstrip(" \t\r\n"))

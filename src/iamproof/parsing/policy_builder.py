@@ -119,12 +119,12 @@ def _build_statement(node: JValue, index: int, variables: bool, lenient: bool) -
 def _effect(obj: JObject) -> Effect:
     member = obj.get("Effect")
     if member is None:
-        raise InputError("statement has no 'Effect'; it must be \"Allow\" or \"Deny\"", obj.span)
+        raise InputError('statement has no \'Effect\'; it must be "Allow" or "Deny"', obj.span)
     value = _expect_string(member.value, "'Effect'")
     for effect in Effect:
         if value.value == effect.value:
             return effect
-    raise InputError(f"'Effect' must be \"Allow\" or \"Deny\" (case-sensitive), not {value.value!r}", value.span)
+    raise InputError(f'\'Effect\' must be "Allow" or "Deny" (case-sensitive), not {value.value!r}', value.span)
 
 
 def _either(obj: JObject, positive: str, negative: str, *, required: bool) -> tuple[JMember | None, bool]:
@@ -177,7 +177,7 @@ def _resource(obj: JObject, variables: bool) -> ResourceBlock | None:
             raise InputError(f"empty resource in '{member.key}'", item.span)
         if not _is_resource(item.value):
             raise InputError(
-                f"resource {item.value!r} must be \"*\" or an ARN (arn:partition:service:region:account:resource)",
+                f'resource {item.value!r} must be "*" or an ARN (arn:partition:service:region:account:resource)',
                 item.span,
             )
         _check_variables(item, variables)
@@ -185,7 +185,7 @@ def _resource(obj: JObject, variables: bool) -> ResourceBlock | None:
 
 
 def _is_resource(value: str) -> bool:
-    """"*", an ARN (AWS accepts short wildcard forms such as `arn:aws:waf:*`), or API Gateway's
+    """ "*", an ARN (AWS accepts short wildcard forms such as `arn:aws:waf:*`), or API Gateway's
     `execute-api:/...` shorthand."""
     return value == "*" or value.startswith(("arn:", "execute-api:/"))
 
@@ -198,7 +198,7 @@ def _principal(obj: JObject) -> PrincipalBlock | None:
     if isinstance(node, JString):
         if node.value != "*":
             raise InputError(
-                f"'{member.key}' must be \"*\" or an object such as {{\"AWS\": ...}}, not the string {node.value!r}",
+                f'\'{member.key}\' must be "*" or an object such as {{"AWS": ...}}, not the string {node.value!r}',
                 node.span,
             )
         return PrincipalBlock(negated, True, (), node.span)
@@ -224,7 +224,7 @@ def _check_principal_value(key: PrincipalKey, item: JString) -> None:
     wildcard = min((i for i in (value.find("*"), value.find("?")) if i >= 0), default=-1)
     if wildcard >= 0:
         raise InputError(
-            f"wildcards are not allowed in principal {value!r}: \"*\" may only stand on its own"
+            f'wildcards are not allowed in principal {value!r}: "*" may only stand on its own'
             " (use a condition on aws:PrincipalArn instead)",
             item.char_span(wildcard),
         )
@@ -242,8 +242,7 @@ def _check_aws_principal(item: JString) -> None:
     parts = value.split(":", 5)
     if len(parts) < 6 or parts[0] != "arn":
         raise InputError(
-            f"invalid AWS principal {value!r}: expected \"*\", a 12-digit account ID, an IAM or STS ARN,"
-            " or a unique ID",
+            f'invalid AWS principal {value!r}: expected "*", a 12-digit account ID, an IAM or STS ARN, or a unique ID',
             item.span,
         )
     _, partition, service, region, account, resource = parts
@@ -328,8 +327,7 @@ def _scalar_value(node: JValue, key: str) -> ConditionValue:
     if isinstance(node, JBool):
         return ConditionValue("true" if node.value else "false", ValueKind.BOOL, node.span)
     raise InputError(
-        f"value of condition key {key!r} must be a string, number or boolean (or a list of them),"
-        f" not {describe(node)}",
+        f"value of condition key {key!r} must be a string, number or boolean (or a list of them), not {describe(node)}",
         node.span,
     )
 
