@@ -3,8 +3,9 @@
 The first check() on a solver object is a query's own check ("main"). Later check() calls on the same
 solver are counted apart (the "preference" fields, named after the witness-preference checks they first
 measured; witnesses are now made readable concretely, `query/polish.py`): today they are the retries with
-another random seed (`query/solver.py`); rounds after a lemma get a solver of their own and count as main
-checks. The patch only observes.
+another random seed and the incremental rounds on a goal's kept solver (blocked witnesses, lemmas;
+`query/solver.py`, `Checked`); a round that falls back to a new solver counts as a main check. The patch
+only observes.
 """
 
 from __future__ import annotations
