@@ -144,3 +144,14 @@ def test_string_resource_with_a_variable_pattern_and_a_new_service() -> None:
     star = check_no_new_access(old, subject("star", allow("codecommit:*"), user_keys, allow("s3:ListAllMyBuckets")))
     assert star.verdict is Verdict.SAT
     assert all(w.request.resource for w in star.witnesses)
+
+
+def test_an_action_pattern_with_a_space_matches_no_request() -> None:
+    """ReadOnlyAccess v61 lists `access-analyzer:ListTagsForResource ` (a trailing space). No action of a
+    request has a space, so the pattern grants nothing: the diff passes instead of proposing the pattern's
+    own text as a witness (an internal error: the partition's skip along a literal head ignored the action
+    alphabet)."""
+    old = subject("old", allow("s3:GetObject"))
+    new = subject("new", allow("s3:GetObject"), allow("s3:ListBucket "))
+    assert check_no_new_access(old, new, max_witnesses=5, timeout=30).verdict is Verdict.UNSAT
+    assert check_equivalent(old, new, timeout=30).relation is Relation.EQUIVALENT

@@ -220,9 +220,9 @@ class _Walk:
             self.revisited.add(signature)
 
     def _through_chain(self, state: WalkState, text: str, via_other: bool) -> tuple[WalkState, str]:
-        """Skips the head-trie nodes that only extend the prefix: a node with one continuation, no pattern
-        ending there, whose next character no live automaton mentions or moves on, and whose successor no
-        pattern joins at. Such a node is in the cell of `state` and leaves the trie to the same states as
+        """Skips the head-trie nodes that only extend the prefix: a node with one continuation, in the
+        alphabet, no pattern ending there, whose next character no live automaton mentions or moves on, and
+        whose successor no pattern joins at (`_moves` drops a character outside the alphabet). Such a node is in the cell of `state` and leaves the trie to the same states as
         every other node of the chain (the live automata do not change along it), so its cell is recorded
         and its exits are reached once per chain; the walk goes on from the first node that differs."""
         exits_done = False
@@ -234,7 +234,7 @@ class _Walk:
                 return state, text
             (char,) = following
             successor = prefix + char
-            if successor in self.heads.joins or self._changes(wild, char):
+            if successor in self.heads.joins or self._changes(wild, char) or not self.alphabet(char):
                 return state, text
             self._record(self._signature(state), text, via_other)
             if not exits_done:
