@@ -222,9 +222,10 @@ class _Walk:
     def _through_chain(self, state: WalkState, text: str, via_other: bool) -> tuple[WalkState, str]:
         """Skips the head-trie nodes that only extend the prefix: a node with one continuation, in the
         alphabet, no pattern ending there, whose next character no live automaton mentions or moves on, and
-        whose successor no pattern joins at (`_moves` drops a character outside the alphabet). Such a node is in the cell of `state` and leaves the trie to the same states as
-        every other node of the chain (the live automata do not change along it), so its cell is recorded
-        and its exits are reached once per chain; the walk goes on from the first node that differs."""
+        whose successor no pattern joins at (`_moves` drops a character outside the alphabet). Such a node
+        is in the cell of `state` and leaves the trie to the same states as every other node of the chain
+        (the live automata do not change along it), so its cell is recorded and its exits are reached once
+        per chain; the walk goes on from the first node that differs."""
         exits_done = False
         while True:
             prefix, wild, done = state
