@@ -49,3 +49,19 @@ def test_the_last_try_gets_the_rest_of_the_time_and_unknown_keeps_its_reason() -
     assert [t["random_seed"] for t in tries] == [0, 1]  # after a 1 s slice, the last try takes the rest
     assert tries[0]["timeout"] == int(solver_module.FIRST_SLICE_SECONDS * 1000)
     assert 1900 <= tries[1]["timeout"] <= 2000
+
+
+def test_every_solver_decides_booleans_false_first(monkeypatch: Any) -> None:
+    """The phase that makes the policy-variable checks of the managed corpus fast (`PHASE_SELECTION`)."""
+    settings: list[tuple[str, Any]] = []
+    original = z3.Solver.set
+
+    def recording(self: z3.Solver, *args: Any, **kwargs: Any) -> None:
+        settings.append(args[:2])
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(z3.Solver, "set", recording)
+    x = z3.Bool("x")
+    outcome, _ = solver_module.check_keeping([z3.Or(x, z3.Not(x))], 10.0)
+    assert outcome.verdict is Verdict.SAT
+    assert ("phase_selection", 0) in settings

@@ -68,9 +68,19 @@ class Checked:
 INCREMENTAL_MIN_SECONDS = 0.1
 
 
+PHASE_SELECTION = 0
+"""Z3 decides a Boolean false first (its default caches the last phase). A query's formula is mostly
+"this condition key is present", "this statement applies": models where they are false are the common
+case and, for strings, the cheap one. Measured on AmazonRedshiftQueryEditor v3->v4 equiv (prefix and length
+constraints between policy-variable keys and the principal; eight seeds): 0.04-0.41 s against 0.11-2.87 s,
+and up to 13.9 s with another seed; on the 47 main checks of the gen-100 ... gen-300 diff1/equiv queries
+(slower of two seeds each): 2.43 s in all against 3.01 s, the slowest 0.14 s against 0.30 s."""
+
+
 def check_keeping(assertions: list[z3.BoolRef], timeout_seconds: float) -> tuple[Outcome, Checked]:
     """`check`, and the solver with the time it took, for rounds that add to the same assertions."""
     solver = z3.Solver(ctx=assertions[0].ctx) if assertions else z3.Solver()
+    solver.set("phase_selection", PHASE_SELECTION)
     solver.add(*assertions)
     started = time.monotonic()
     outcome = _run(solver, timeout_seconds)
