@@ -212,20 +212,13 @@ class Session:
 
     def same_action_class(self, action: str) -> Callable[[str], bool]:
         """Does another action fall in the cell of `action` (every action pattern of the query matches both
-        or neither)? Only the patterns whose literal head fits the action's service are read. Without
-        action cells, every action passes."""
+        or neither)? The domain's head index reads only the patterns whose literal head starts the action.
+        Without action cells, every action passes."""
         domain = self.encoder.cells.get(Slot.ACTION)
         if domain is None:
             return lambda _: True
-        service = action.partition(":")[0].lower() + ":"
-        relevant = [automaton for automaton in domain.automata if automaton.may_start_with(service)]
-
-        def signature(text: str) -> tuple[bool, ...]:
-            lowered = text.lower()
-            return tuple(automaton.matches(lowered) for automaton in relevant)
-
-        mine = signature(action)
-        return lambda other: signature(other) == mine
+        mine = domain.signature(action.lower())
+        return lambda other: domain.signature(other.lower()) == mine
 
     def block(self, outcome: Outcome, slots: Sequence[Slot] = (Slot.ACTION, Slot.RESOURCE)) -> z3.BoolRef:
         """Excludes the action and resource (cells) of a model, so that the next witness differs. A resource
