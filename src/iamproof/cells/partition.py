@@ -50,13 +50,6 @@ class Partition:
             object.__setattr__(self, "_index", index)
         return index
 
-    def cell_of(self, automata: Sequence[GlobAutomaton], text: str) -> Cell | None:
-        signature = frozenset(i for i, automaton in enumerate(automata) if automaton.matches(text))
-        for cell in self.cells:
-            if cell.signature == signature:
-                return cell
-        return None
-
 
 def partition(
     automata: Sequence[GlobAutomaton],
