@@ -51,7 +51,6 @@ class Session:
     timeout: float
     deadline: Deadline | None = None
     encoder: Encoder = field(init=False)
-    base: list[z3.BoolRef] = field(init=False)
     lemmas: list[z3.BoolRef] = field(init=False, default_factory=list)  # combinations of patterns no value has
     propositional: dict[int, bool] = field(init=False, default_factory=dict)  # goal term id -> Boolean unsat
     checked: dict[tuple[int, bool], Checked] = field(init=False, default_factory=dict)  # (goal id, strict)
@@ -62,7 +61,6 @@ class Session:
         self.encoder = Encoder(self.formulas, self.keys, self.deadline)
         for formula in self.formulas:
             self.encoder.encode(formula)
-        self.base = []
 
     def assertions(
         self, goal: Formula, extra: Sequence[z3.BoolRef] = (), resource_account: bool = True
