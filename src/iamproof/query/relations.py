@@ -15,7 +15,7 @@ from iamproof.evaluate.request import Request
 from iamproof.evaluate.semantics import DEFAULT_SEMANTICS, Semantics
 from iamproof.gc_pause import pausing_collector
 from iamproof.query.session import Session, Witness
-from iamproof.query.solver import Verdict
+from iamproof.query.solver import Outcome, Verdict
 from iamproof.query.subjects import Subject, compile_subject
 from iamproof.smt.formula import Formula, Slot, conj, neg
 from iamproof.smt.keys import Unsupported, collect_keys
@@ -77,7 +77,9 @@ class _Pair:
         actions: list[z3.BoolRef] = []  # excludes each earlier action: tried first, for variety
         started = time.monotonic()
         until: float | None = None  # for the witnesses after the first
-        for _ in range(count):
+        rounds = 0
+        while len(witnesses) < count and rounds < count:
+            rounds += 1
             if until is not None and time.monotonic() >= until:
                 break
             like = witnesses[-1].document if witnesses else None
@@ -91,18 +93,62 @@ class _Pair:
                 return DiffResult(Verdict.UNKNOWN, (), outcome.reason)
             if witness is None:
                 break
-            if not any(_same_access(witness, earlier) for earlier in witnesses):  # polish may merge two
-                witnesses.append(witness)
             if until is None:
                 spent = time.monotonic() - started
                 until = time.monotonic() + max(MORE_WITNESSES_MIN_SECONDS, MORE_WITNESSES_FACTOR * spent)
-            pairs.append(self.session.block(outcome))
-            if not actions and len(witnesses) > 1:
-                continue
-            actions.append(self.session.block(outcome, (Slot.ACTION,)))
+            self._add(witness, outcome, witnesses, pairs, actions, first=len(witnesses) == 0)
+            if len(witnesses) < count:
+                self._add_neighbours(goal, outcome, witnesses, pairs, actions, confirm, count, until)
         if witnesses and len(witnesses) < count:
             witnesses += siblings(witnesses, count - len(witnesses), confirm, self.session.same_action_class)
         return DiffResult(Verdict.SAT if witnesses else Verdict.UNSAT, tuple(witnesses))
+
+    def _add(
+        self,
+        witness: Witness,
+        outcome: Outcome,
+        witnesses: list[Witness],
+        pairs: list[z3.BoolRef],
+        actions: list[z3.BoolRef],
+        first: bool,
+    ) -> None:
+        """Lists `witness` (unless polishing made it an earlier one) and blocks its (action, resource) and,
+        while later witnesses are still asked for other actions, its action."""
+        if not any(_same_access(witness, earlier) for earlier in witnesses):
+            witnesses.append(witness)
+        pairs.append(self.session.block(outcome))
+        if first or actions:
+            actions.append(self.session.block(outcome, (Slot.ACTION,)))
+
+    def _add_neighbours(
+        self,
+        goal: Formula,
+        outcome: Outcome,
+        witnesses: list[Witness],
+        pairs: list[z3.BoolRef],
+        actions: list[z3.BoolRef],
+        confirm: Callable[[Request], bool],
+        count: int,
+        until: float,
+    ) -> None:
+        """Witnesses whose model is `outcome`'s with another action (or, once actions are no longer
+        blocked, another resource), without a solver round (`Session.neighbours`)."""
+        slots = (Slot.ACTION,) if actions else (Slot.ACTION, Slot.RESOURCE)
+        for slot in slots:
+            used = {_service_of(w, slot) for w in witnesses}
+            found = self.session.neighbours(goal, outcome, pairs + actions, slot, confirm, used, witnesses[-1].document)
+            while len(witnesses) < count and time.monotonic() < until:
+                neighbour, witness = next(found, (None, None))
+                if neighbour is None or witness is None:
+                    break
+                self._add(witness, neighbour, witnesses, pairs, actions, first=False)
+
+
+def _service_of(witness: Witness, slot: Slot) -> str:
+    if slot is Slot.ACTION:
+        return str(witness.document["action"]).split(":", 1)[0].lower()
+    parts = str(witness.document["resource"]).split(":")
+    return parts[2] if len(parts) > 2 else ""
 
 
 def _same_access(one: Witness, other: Witness) -> bool:

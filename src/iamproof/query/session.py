@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,7 @@ from iamproof.errors import InputError, InternalError
 from iamproof.evaluate.case_file import build_request
 from iamproof.evaluate.request import Request
 from iamproof.parsing.json_tree import JObject, parse_json
+from iamproof.query.neighbours import neighbour_models
 from iamproof.query.polish import confirming, polish
 from iamproof.query.solver import Checked, Outcome, Verdict, check, check_keeping, to_smt2
 from iamproof.smt.decode import decode_request
@@ -117,6 +118,38 @@ class Session:
                 strict = True  # the resource's ARN names another account than the resource account
                 continue
             return outcome, self._witness(document, request, confirm, like)
+
+    def neighbours(
+        self,
+        goal: Formula,
+        outcome: Outcome,
+        extra: Sequence[z3.BoolRef],
+        slot: Slot,
+        confirm: Callable[[Request], bool],
+        services_used: set[str],
+        like: dict[str, Any] | None = None,
+    ) -> Iterator[tuple[Outcome, Witness]]:
+        """Witnesses from models that differ from `outcome`'s only in `slot`'s cell (`neighbours.py`), each
+        satisfying the goal's assertions with `extra`: no solver call. Each is decoded, confirmed by the
+        concrete evaluator and polished like a solver's; a model whose request does not parse (a resource
+        ARN that names another account) or whose patterns have no value is left out."""
+        assert outcome.model is not None
+        assertions = self.assertions(goal, [*extra, *self.lemmas], resource_account=False)
+        for model in neighbour_models(self.encoder, outcome.model, assertions, slot, services_used):
+            try:
+                realized = self._realize(model)
+            except (PartitionTooLarge, OutOfTime):
+                return
+            if realized is None:
+                continue
+            document = decode_request(self.encoder, model, realized)
+            try:
+                request = request_from_document(document)
+            except InputError:
+                continue
+            witness = self._witness(document, request, confirm, like)
+            like = witness.document
+            yield Outcome(Verdict.SAT, model), witness
 
     def _check(self, goal: Formula, extra: list[z3.BoolRef], strict: bool, timeout: float) -> Outcome:
         """The goal's assertions and `extra`. The goal's own assertions are checked from scratch once and
