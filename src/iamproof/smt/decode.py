@@ -6,6 +6,7 @@ import base64
 import ctypes
 import ipaddress
 import itertools
+import re
 from collections.abc import Iterator
 from decimal import Decimal, localcontext
 from typing import Any
@@ -35,7 +36,7 @@ def decode_request(encoder: Encoder, model: z3.ModelRef, realized: dict[StrVar, 
         **_parent_user(encoder, model, kind),
         "action": action,
         "resource": _cell_string(encoder, model, Slot.RESOURCE, action, realized),
-        "resource_account": _string(encoder, model, Slot.RESOURCE_ACCOUNT),
+        "resource_account": resource_account(encoder, model),
     }
     if action.lower().startswith("kms:") and z3.is_true(model.eval(encoder.aws_managed_key, model_completion=True)):
         request["aws_managed_key"] = True
@@ -43,6 +44,25 @@ def decode_request(encoder: Encoder, model: z3.ModelRef, realized: dict[StrVar, 
     if context:
         request["context"] = context
     return request
+
+
+FRESH_ACCOUNT = 123456789012
+
+
+def resource_account(encoder: Encoder, model: z3.ModelRef) -> str:
+    """The model's resource account; if it is not 12 digits (the solver was not told, as no formula reads
+    it: `wellformed.resource_account_constraints`), the first 12-digit account from 123456789012 on that
+    no literal of the query names (the formulas tell it only from those literals)."""
+    value = _string(encoder, model, Slot.RESOURCE_ACCOUNT)
+    if re.fullmatch("[0-9]{12}", value):
+        return value
+    named = {text for texts in encoder.literals.values() for text in texts}
+    for domain in (*encoder.cells.values(), *encoder.lazy.values()):
+        named |= set(domain.accounts)
+    fresh = FRESH_ACCOUNT
+    while str(fresh) in named:
+        fresh += 1
+    return str(fresh)
 
 
 def _int(model: z3.ModelRef, term: z3.ArithRef) -> int:
@@ -103,7 +123,7 @@ def _cell_string(encoder: Encoder, model: z3.ModelRef, slot: Slot, action: str, 
         cell = domain.cells[_int(model, encoder.cell_vars[slot])]
     if slot is Slot.ACTION:
         return _readable_action(domain, cell)
-    account = _string(encoder, model, Slot.RESOURCE_ACCOUNT)
+    account = resource_account(encoder, model)
     return _with_account(domain, cell, _readable_resource(domain, cell, action, account), account)
 
 

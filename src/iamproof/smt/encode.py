@@ -78,6 +78,7 @@ class Encoder:
     features: dict[StrVar, Features] = field(init=False, default_factory=dict)  # infix patterns beside cells
     constraints: dict[str, list[z3.BoolRef]] = field(init=False, default_factory=dict)  # built once, by name
     string_atoms: list[z3.BoolRef] = field(init=False, default_factory=list)  # string-theory atoms encoded
+    read: set[StrVar] = field(init=False, default_factory=set)  # string variables an encoded formula reads
     _nodes: int = field(init=False, default=0)
     _regexes: dict[tuple[Glob, bool, bool], z3.ReRef] = field(init=False, default_factory=dict)
     _cell_sets: dict[tuple[StrVar, tuple[int, ...]], z3.BoolRef] = field(init=False, default_factory=dict)
@@ -184,6 +185,7 @@ class Encoder:
         return found
 
     def term(self, term: StrTerm) -> z3.SeqRef:
+        self.read.update(p for p in term.parts if not isinstance(p, str))
         parts = [string_literal(p, self.ctx) if isinstance(p, str) else self.string(p) for p in term.parts]
         if not parts:
             return z3.StringVal("", self.ctx)
