@@ -59,7 +59,7 @@ def recorded_checks(monkeypatch: pytest.MonkeyPatch) -> list[list[z3.BoolRef]]:
 
 
 def mentions_twelve_digits(assertions: list[z3.BoolRef]) -> bool:
-    return any("Loop(Range(\"0\", \"9\"), 12, 12)" in str(a) and "resource_account" in str(a) for a in assertions)
+    return any('Loop(Range("0", "9"), 12, 12)' in str(a) and "resource_account" in str(a) for a in assertions)
 
 
 def test_an_unread_resource_account_is_not_solved_for_and_decodes_to_a_fresh_account(
