@@ -178,7 +178,11 @@ def entry_naming(entry: PrincipalEntry, semantics: Semantics) -> Naming:
 
 
 def _value_ignore_case(value: str) -> Formula:
-    return Match(StrTerm.of(Slot.PRINCIPAL_VALUE), literal_glob(value.lower()), MatchMode.IGNORE_CASE)
+    """A service principal named in a Principal element, compared ignoring case (as the evaluator does).
+    A request's service principal is lower case (`wellformed.py`), so with the principal a service, as in
+    `entry_naming`, this is equality with the lower-cased name: an atom Z3 decides like a Boolean, where
+    a regular expression of each letter in either case goes to its string solver."""
+    return equals(Slot.PRINCIPAL_VALUE, value.lower())
 
 
 def _aws_naming(value: str, semantics: Semantics) -> Naming:

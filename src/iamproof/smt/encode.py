@@ -78,6 +78,7 @@ class Encoder:
     features: dict[StrVar, Features] = field(init=False, default_factory=dict)  # infix patterns beside cells
     constraints: dict[str, list[z3.BoolRef]] = field(init=False, default_factory=dict)  # built once, by name
     string_atoms: list[z3.BoolRef] = field(init=False, default_factory=list)  # string-theory atoms encoded
+    costly_atoms: int = field(init=False, default=0)  # those that are more than "a variable is a constant"
     read: set[StrVar] = field(init=False, default_factory=set)  # string variables an encoded formula reads
     _nodes: int = field(init=False, default=0)
     _regexes: dict[tuple[Glob, bool, bool], z3.ReRef] = field(init=False, default_factory=dict)
@@ -260,13 +261,15 @@ class Encoder:
             text = "".join(p for p in node.glob if isinstance(p, str))
             if var is not None:
                 self.literals.setdefault(var, set()).add(text)
-            return self._string_atom(term == string_literal(text, self.ctx))
+            return self._string_atom(term == string_literal(text, self.ctx), costly=var is None)
         regex = self.regex(node.glob, node.mode is MatchMode.IGNORE_CASE, node.mode is MatchMode.ARN)
         return self._string_atom(z3.InRe(term, regex))
 
-    def _string_atom(self, atom: z3.BoolRef) -> z3.BoolRef:
-        """Records an atom of the string theory (see `string_atoms`)."""
+    def _string_atom(self, atom: z3.BoolRef, costly: bool = True) -> z3.BoolRef:
+        """Records an atom of the string theory (see `string_atoms`); `costly` unless it only equates a
+        variable with a constant."""
         self.string_atoms.append(atom)
+        self.costly_atoms += costly
         return atom
 
     def cell_set(self, slot: StrVar, cells: Sequence[int]) -> z3.BoolRef:
