@@ -51,12 +51,12 @@ NEW = subject(
 
 # --- the cells a residue allows ------------------------------------------------------------------------
 
-COMPARISONS = ["eq", "le", "ge", "lt", "gt"]
+COMPARISONS = ["eq", "ne", "le", "ge", "lt", "gt"]
 
 
 def residues(var: z3.ArithRef) -> st.SearchStrategy[z3.BoolRef]:
     def atom(op: str, k: int) -> z3.BoolRef:
-        return {"eq": var == k, "le": var <= k, "ge": var >= k, "lt": var < k, "gt": var > k}[op]
+        return {"eq": var == k, "ne": var != k, "le": var <= k, "ge": var >= k, "lt": var < k, "gt": var > k}[op]
 
     atoms = st.builds(atom, st.sampled_from(COMPARISONS), st.integers(-3, 40))
     return st.recursive(
@@ -65,6 +65,9 @@ def residues(var: z3.ArithRef) -> st.SearchStrategy[z3.BoolRef]:
             st.builds(lambda xs: z3.And(*xs), st.lists(inner, min_size=1, max_size=4)),
             st.builds(lambda xs: z3.Or(*xs), st.lists(inner, min_size=1, max_size=4)),
             st.builds(z3.Not, inner),
+            st.builds(z3.Implies, inner, inner),
+            st.builds(lambda a, b: a == b, inner, inner),
+            st.builds(z3.If, inner, inner, inner),
         ),
         max_leaves=12,
     )
@@ -76,11 +79,11 @@ X = z3.Int("x")
 @settings(max_examples=300, deadline=None)
 @given(residue=residues(X), total=st.integers(1, 40))
 def test_the_cells_read_off_a_residue_are_exactly_those_that_satisfy_it(residue: z3.BoolRef, total: int) -> None:
-    simplified = z3.simplify(residue)
-    cells = satisfying_cells(simplified, X, total)
-    assert cells is not None
-    expected = [i for i in range(total) if z3.is_true(z3.simplify(z3.substitute(residue, (X, z3.IntVal(i)))))]
-    assert cells == expected
+    for form in (residue, z3.simplify(residue)):
+        cells = satisfying_cells(form, X, total)
+        assert cells is not None
+        expected = [i for i in range(total) if z3.is_true(z3.simplify(z3.substitute(residue, (X, z3.IntVal(i)))))]
+        assert cells == expected
 
 
 def test_a_residue_with_another_variable_gives_no_cells() -> None:

@@ -55,6 +55,7 @@ class Session:
     lemmas: list[z3.BoolRef] = field(init=False, default_factory=list)  # combinations of patterns no value has
     propositional: dict[int, bool] = field(init=False, default_factory=dict)  # goal term id -> Boolean unsat
     checked: dict[tuple[int, bool], Checked] = field(init=False, default_factory=dict)  # (goal id, strict)
+    constraints: dict[tuple[bool, int, int, int, int], list[z3.BoolRef]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.deadline is None:
@@ -67,7 +68,17 @@ class Session:
         self, goal: Formula, extra: Sequence[z3.BoolRef] = (), resource_account: bool = True
     ) -> list[z3.BoolRef]:
         main = self.encoder.encode(goal)
-        return [main, *extra, *all_constraints(self.encoder, resource_account)]
+        return [main, *extra, *self._constraints(resource_account)]
+
+    def _constraints(self, resource_account: bool) -> list[z3.BoolRef]:
+        """`all_constraints`, built again only when the encoder has new variables (decoding a model may
+        add string variables): a diff's rounds and neighbours ask for them many times."""
+        encoder = self.encoder
+        key = (resource_account, len(encoder.strings), len(encoder.present), len(encoder.typed), len(encoder.read))
+        found = self.constraints.get(key)
+        if found is None:
+            found = self.constraints[key] = all_constraints(encoder, resource_account)
+        return found
 
     def smt2(self, goal: Formula) -> str:
         return to_smt2(self.assertions(goal))
