@@ -39,15 +39,14 @@ def neighbour_models(
         return
     whole = z3.And(*assertions)
     residue = _residue(whole, model, var)
-    total = len(encoder.cells[slot].cells)
-    current = model.eval(var, model_completion=True).as_long()
-    cells = [cell for cell in satisfying_cells(residue, var, total) or () if cell != current]
-    if not cells:
-        return
     domain = encoder.cells[slot]
-    services = {cell: _service(encoder, slot, cell) for cell in cells}
-    named = [c for c in cells if _named(domain, slot, c, services[c])]
-    others = [c for c in cells if not _named(domain, slot, c, services[c])]
+    current = model.eval(var, model_completion=True).as_long()
+    cells = [cell for cell in satisfying_cells(residue, var, len(domain.cells)) or () if cell != current]
+    services = {cell: slot_service(slot, domain.cells[cell].witnesses[0]) for cell in cells}
+    named: list[int] = []
+    others: list[int] = []
+    for cell in cells:
+        (named if _named(domain, slot, cell, services[cell]) else others).append(cell)
     for cell in itertools.chain(_varied(named, services, services_used), _varied(others, services, services_used)):
         candidate = copy.copy(model)
         candidate.update_value(var, z3.IntVal(cell, var.ctx))
@@ -204,12 +203,11 @@ def _complement(found: Intervals, total: int) -> Intervals:
     return out
 
 
-def _service(encoder: Encoder, slot: Slot, cell: int) -> str:
-    """The service a cell's shortest member names (`s3` for `s3:getobject` or an S3 ARN)."""
-    member = encoder.cells[slot].cells[cell].witnesses[0]
+def slot_service(slot: Slot, text: str) -> str:
+    """The service an action (`s3` for `s3:GetObject`) or a resource ARN (its third component) names."""
     if slot is Slot.ACTION:
-        return member.split(":", 1)[0]
-    parts = member.split(":")
+        return text.split(":", 1)[0].lower()
+    parts = text.split(":")
     return parts[2] if len(parts) > 2 else ""
 
 

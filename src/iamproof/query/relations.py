@@ -14,6 +14,7 @@ from iamproof.cells.deadline import Deadline
 from iamproof.evaluate.request import Request
 from iamproof.evaluate.semantics import DEFAULT_SEMANTICS, Semantics
 from iamproof.gc_pause import pausing_collector
+from iamproof.query.neighbours import slot_service
 from iamproof.query.session import Session, Witness
 from iamproof.query.solver import Outcome, Verdict
 from iamproof.query.subjects import Subject, compile_subject
@@ -72,9 +73,8 @@ class _Pair:
         def confirm(request: Request) -> bool:
             return first.allows(request, self.semantics) and not second.allows(request, self.semantics)
 
-        witnesses: list[Witness] = []
-        pairs: list[z3.BoolRef] = []  # excludes each earlier (action, resource)
-        actions: list[z3.BoolRef] = []  # excludes each earlier action: tried first, for variety
+        found = _Listing(self.session)
+        witnesses = found.witnesses
         started = time.monotonic()
         until: float | None = None  # for the witnesses after the first
         rounds = 0
@@ -83,10 +83,10 @@ class _Pair:
             if until is not None and time.monotonic() >= until:
                 break
             like = witnesses[-1].document if witnesses else None
-            outcome, witness = self.session.solve(goal, confirm, pairs + actions, until=until, like=like)
-            if witness is None and actions and outcome.verdict is Verdict.UNSAT:
-                outcome, witness = self.session.solve(goal, confirm, pairs, until=until, like=like)
-                actions = []
+            outcome, witness = self.session.solve(goal, confirm, found.pairs + found.actions, until=until, like=like)
+            if witness is None and found.actions and outcome.verdict is Verdict.UNSAT:
+                outcome, witness = self.session.solve(goal, confirm, found.pairs, until=until, like=like)
+                found.actions = []
             if outcome.verdict is Verdict.UNKNOWN:
                 if witnesses:
                     break
@@ -96,59 +96,55 @@ class _Pair:
             if until is None:
                 spent = time.monotonic() - started
                 until = time.monotonic() + max(MORE_WITNESSES_MIN_SECONDS, MORE_WITNESSES_FACTOR * spent)
-            self._add(witness, outcome, witnesses, pairs, actions, first=len(witnesses) == 0)
+            found.add(witness, outcome)
             if len(witnesses) < count:
-                self._add_neighbours(goal, outcome, witnesses, pairs, actions, confirm, count, until)
+                self._add_neighbours(goal, outcome, found, confirm, count, until)
         if witnesses and len(witnesses) < count:
             witnesses += siblings(witnesses, count - len(witnesses), confirm, self.session.same_action_class)
         return DiffResult(Verdict.SAT if witnesses else Verdict.UNSAT, tuple(witnesses))
-
-    def _add(
-        self,
-        witness: Witness,
-        outcome: Outcome,
-        witnesses: list[Witness],
-        pairs: list[z3.BoolRef],
-        actions: list[z3.BoolRef],
-        first: bool,
-    ) -> None:
-        """Lists `witness` (unless polishing made it an earlier one) and blocks its (action, resource) and,
-        while later witnesses are still asked for other actions, its action."""
-        if not any(_same_access(witness, earlier) for earlier in witnesses):
-            witnesses.append(witness)
-        pairs.append(self.session.block(outcome))
-        if first or actions:
-            actions.append(self.session.block(outcome, (Slot.ACTION,)))
 
     def _add_neighbours(
         self,
         goal: Formula,
         outcome: Outcome,
-        witnesses: list[Witness],
-        pairs: list[z3.BoolRef],
-        actions: list[z3.BoolRef],
+        found: _Listing,
         confirm: Callable[[Request], bool],
         count: int,
         until: float,
     ) -> None:
         """Witnesses whose model is `outcome`'s with another action (or, once actions are no longer
         blocked, another resource), without a solver round (`Session.neighbours`)."""
-        slots = (Slot.ACTION,) if actions else (Slot.ACTION, Slot.RESOURCE)
+        witnesses = found.witnesses
+        slots = (Slot.ACTION,) if found.actions else (Slot.ACTION, Slot.RESOURCE)
         for slot in slots:
-            used = {_service_of(w, slot) for w in witnesses}
-            found = self.session.neighbours(goal, outcome, pairs + actions, slot, confirm, used, witnesses[-1].document)
+            used = {slot_service(slot, str(w.document[slot.value])) for w in witnesses}
+            blocks = found.pairs + found.actions
+            models = self.session.neighbours(goal, outcome, blocks, slot, confirm, used, witnesses[-1].document)
             while len(witnesses) < count and time.monotonic() < until:
-                neighbour, witness = next(found, (None, None))
+                neighbour, witness = next(models, (None, None))
                 if neighbour is None or witness is None:
                     break
-                self._add(witness, neighbour, witnesses, pairs, actions, first=False)
+                found.add(witness, neighbour)
 
 
-def _service_of(witness: Witness, slot: Slot) -> str:
-    if slot is Slot.ACTION:
-        return str(witness.document["action"]).split(":", 1)[0].lower()
-    parts = str(witness.document["resource"]).split(":")
-    return parts[2] if len(parts) > 2 else ""
+@dataclass
+class _Listing:
+    """A diff's witnesses so far, and the constraints that keep the next ones distinct from them."""
+
+    session: Session
+    witnesses: list[Witness] = field(default_factory=list)
+    pairs: list[z3.BoolRef] = field(default_factory=list)  # excludes each earlier (action, resource)
+    actions: list[z3.BoolRef] = field(default_factory=list)  # excludes each earlier action: tried first, for variety
+
+    def add(self, witness: Witness, outcome: Outcome) -> None:
+        """Lists `witness` (unless polishing made it an earlier one) and blocks its (action, resource) and,
+        for the first witness and while later ones are still asked for other actions, its action."""
+        first = not self.witnesses
+        if not any(_same_access(witness, earlier) for earlier in self.witnesses):
+            self.witnesses.append(witness)
+        self.pairs.append(self.session.block(outcome))
+        if first or self.actions:
+            self.actions.append(self.session.block(outcome, (Slot.ACTION,)))
 
 
 def _same_access(one: Witness, other: Witness) -> bool:
@@ -184,7 +180,7 @@ def siblings(
     used = {w.document["action"].lower() for w in found}
     extra: list[Witness] = []
     for witness in found:
-        service = str(witness.document["action"]).partition(":")[0].lower()
+        service = witness.request.service
         in_class = same_class(str(witness.document["action"]))
         for name in actions_of(service)[:SIBLINGS_TRIED]:
             action = f"{service}:{name}"

@@ -31,12 +31,13 @@ def decode_request(encoder: Encoder, model: z3.ModelRef, realized: dict[StrVar, 
     kind = PRINCIPAL_KINDS[_int(model, encoder.kind) % len(PRINCIPAL_KINDS)]
     realized = realized or {}
     action = _cell_string(encoder, model, Slot.ACTION, "", realized)
+    account = resource_account(encoder, model)
     request: dict[str, Any] = {
         "principal": _principal(encoder, model, kind),
         **_parent_user(encoder, model, kind),
         "action": action,
-        "resource": _cell_string(encoder, model, Slot.RESOURCE, action, realized),
-        "resource_account": resource_account(encoder, model),
+        "resource": _cell_string(encoder, model, Slot.RESOURCE, action, realized, account),
+        "resource_account": account,
     }
     if action.lower().startswith("kms:") and z3.is_true(model.eval(encoder.aws_managed_key, model_completion=True)):
         request["aws_managed_key"] = True
@@ -111,7 +112,10 @@ def _parent_user(encoder: Encoder, model: z3.ModelRef, kind: PrincipalType) -> d
     return {"parent_user": parent} if parent else {}
 
 
-def _cell_string(encoder: Encoder, model: z3.ModelRef, slot: Slot, action: str, realized: dict[StrVar, str]) -> str:
+def _cell_string(
+    encoder: Encoder, model: z3.ModelRef, slot: Slot, action: str, realized: dict[StrVar, str], account: str = ""
+) -> str:
+    """The action, or the resource (of `action`, in the resource account `account`), a model's cell gives."""
     domain = encoder.cells.get(slot)
     if slot in realized:
         domain = encoder.realized_domain(slot)
@@ -123,7 +127,6 @@ def _cell_string(encoder: Encoder, model: z3.ModelRef, slot: Slot, action: str, 
         cell = domain.cells[_int(model, encoder.cell_vars[slot])]
     if slot is Slot.ACTION:
         return _readable_action(domain, cell)
-    account = resource_account(encoder, model)
     return _with_account(domain, cell, _readable_resource(domain, cell, action, account), account)
 
 
